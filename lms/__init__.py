@@ -1,0 +1,45 @@
+"""Promotores LMS: the training platform of the Red Municipal de Promotores Masculinos."""
+
+import os
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, commands."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LMS_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
+
+    from lms.config import load_config
+    load_config(app, test_config)
+
+    from lms import database, i18n, security, templating
+    from lms.extensions import csrf, limiter, login_manager, migrate
+    from lms.extensions import db
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+    from lms.content import loader
+    loader.init_app(app)
+
+    from lms.auth.views import bp as auth_bp
+    from lms.facilitate.views import bp as facilitate_bp
+    from lms.learn.views import bp as learn_bp
+    from lms.manage.views import bp as manage_bp
+    from lms.site.views import bp as site_bp
+    for blueprint in (site_bp, auth_bp, learn_bp, facilitate_bp, manage_bp):
+        app.register_blueprint(blueprint)
+
+    from lms import errors
+    errors.init_app(app)
+
+    from lms import cli
+    cli.init_app(app)
+    return app

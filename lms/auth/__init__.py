@@ -1,0 +1,1 @@
+"""Accounts: logging in and out, joining a cohort, passwords."""

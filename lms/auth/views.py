@@ -1,0 +1,140 @@
+"""Log in and out, join a cohort, change or reset a password."""
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import services
+from lms.auth.forms import ChangePasswordForm, JoinForm, LoginForm, ResetPasswordForm
+from lms.extensions import db
+from lms.forms import EmptyForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Return ``target`` only if it is a path on this site (no scheme, no host)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _throttle() -> services.LoginThrottle:
+    return services.LoginThrottle(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+                                  current_app.config["LOGIN_FAILURES_PER_ADDRESS"])
+
+
+def _start_session(user) -> None:
+    # A fresh session at login: nothing from before survives but the chosen language.
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    services.record_login(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and log the person in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        throttle = _throttle()
+        address = request.remote_addr or ""
+        if throttle.is_blocked(form.username.data, address):
+            form.password.errors.append(
+                _("Too many failed attempts. Wait 15 minutes and try again, or ask your facilitator for a reset link.")
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is None:
+            throttle.failed(form.username.data, address)
+            form.password.errors.append(_("Wrong username or password."))
+            return render_template("auth/login.html", form=form), 200
+        throttle.succeeded(form.username.data)
+        _start_session(user)
+        db.session.commit()
+        return redirect(_safe_next(form.next.data) or url_for("learn.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """End the session."""
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    """Create a trainee account in the cohort of an invite code."""
+    if current_user.is_authenticated:
+        flash(_("You already have an account. Log out first to create another one."), "info")
+        return redirect(url_for("learn.home"))
+    form = JoinForm(invite_code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.join_cohort(
+                code=form.invite_code.data, display_name=form.display_name.data,
+                username=form.username.data, password=form.password.data,
+                locale=session.get("lang", current_app.config["BABEL_DEFAULT_LOCALE"]),
+                now=datetime.now(timezone.utc),
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            _start_session(user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            return redirect(url_for("learn.home"))
+    return render_template("auth/join.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let the logged-in person choose a new password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(current_user)  # the new session token keeps this browser logged in
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for("learn.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password with a one-time link made by a facilitator or coordinator."""
+    now = datetime.now(timezone.utc)
+    reset = services.reset_for_token(token, now)
+    if reset is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = services.use_reset(reset, form.password.data, now)
+        _start_session(user)
+        db.session.commit()
+        flash(_("Your new password is saved."), "success")
+        return redirect(url_for("learn.home"))
+    return render_template("auth/reset_password.html", form=form, user=reset.user)

@@ -1,0 +1,1 @@
+"""A certificate's life: issue, sign, print, revoke."""

@@ -1,0 +1,150 @@
+"""The `flask --app wsgi lms …` commands."""
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from lms.extensions import db
+
+lms_cli = AppGroup("lms", help="Promotores LMS: demo data, accounts, cohorts, course checks.")
+user_cli = AppGroup("user", help="Accounts.")
+cohort_cli = AppGroup("cohort", help="Cohorts.")
+course_cli = AppGroup("course", help="The course on disk.")
+gift_cli = AppGroup("gift", help="GIFT quiz files (Moodle's format).")
+for group in (user_cli, cohort_cli, course_cli, gift_cli):
+    lms_cli.add_command(group)
+
+
+@lms_cli.command("demo")
+def demo_command():
+    """Create the demo cohorts, accounts and progress (running it again changes nothing)."""
+    from lms import demo
+    report = demo.load_demo()
+    click.echo(report)
+
+
+@user_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="Full name as printed on certificates.")
+@click.option("--role", type=click.Choice(["trainee", "facilitator", "coordinator", "verifier", "admin"]),
+              default="trainee", show_default=True)
+@click.option("--cohort-id", type=int, help="The cohort of a trainee.")
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.password_option(help="At least 10 characters, not a common one.")
+def user_create(username, display_name, role, cohort_id, lang, password):
+    """Create an account."""
+    from lms.auth.passwords import password_problem
+    from lms.auth.services import AccountError, create_user
+    from lms.models import Cohort, Enrollment
+
+    problem = password_problem(password, current_app.config["PASSWORD_MIN_LENGTH"])
+    if problem:
+        raise click.BadParameter(str(problem), param_hint="--password")
+    cohort = db.session.get(Cohort, cohort_id) if cohort_id else None
+    if role == "trainee" and cohort is None:
+        raise click.BadParameter("a trainee needs an existing --cohort-id", param_hint="--cohort-id")
+    try:
+        user = create_user(username=username, display_name=display_name, password=password, role=role, locale=lang)
+    except AccountError as error:
+        raise click.BadParameter(str(error.message), param_hint="--username") from None
+    if cohort is not None:
+        db.session.add(Enrollment(user=user, cohort=cohort))
+    db.session.commit()
+    click.echo(f"created {user.role} {user.username} (id {user.id})")
+
+
+@cohort_cli.command("create")
+@click.option("--name", required=True)
+@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="Date of the first workshop, YYYY-MM-DD.")
+@click.option("--facilitator", "facilitators", multiple=True, help="Username of a facilitator (repeatable).")
+def cohort_create(name, start_date, facilitators):
+    """Create a cohort and print its invite code."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from lms.manage import services
+    from lms.models import User
+
+    ids = []
+    for username in facilitators:
+        user = db.session.scalar(select(User).where(User.username == username.lower()))
+        if user is None or user.role != "facilitator":
+            raise click.BadParameter(f"{username} is not a facilitator", param_hint="--facilitator")
+        ids.append(user.id)
+    cohort = services.create_cohort(None, name=name, start_date=start_date.date(),
+                                    course_slug=current_app.config["COURSE_SLUG"], facilitator_ids=ids,
+                                    now=datetime.now(timezone.utc), invite_days=current_app.config["INVITE_CODE_DAYS"])
+    db.session.commit()
+    click.echo(f"created cohort {cohort.id}: {cohort.name}")
+    click.echo(f"invite code: {services.format_invite_code(cohort.invite_code)}")
+
+
+@course_cli.command("check")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+def course_check(path):
+    """List every problem of the course (default: the app's course) and exit 1 if there is any."""
+    from lms.content.loader import check_course, load_course
+
+    root = path or Path(current_app.config["COURSES_DIR"]) / current_app.config["COURSE_SLUG"]
+    problems = check_course(root)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {root}", err=True)
+        sys.exit(1)
+    course = load_course(root)
+    questions = sum(len(w.quiz.questions_es) for w in course.weeks)
+    click.echo(f"{course.slug}: {len(course.weeks)} weeks, {questions} quiz questions, version {course.version} — OK")
+
+
+@gift_cli.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed questions as a JSON list.")
+def gift_check(file, as_json):
+    """Parse a GIFT file: a summary per question type, or JSON; exit 1 naming the line if it is malformed."""
+    from collections import Counter
+
+    from lms.content.gift import GiftError, parse_gift, question_to_dict
+
+    try:
+        questions = parse_gift(file.read_text(encoding="utf-8-sig"), source=str(file))
+    except GiftError as error:
+        click.echo(f"{file}: line {error.line}: {error.message}", err=True)
+        sys.exit(1)
+    except UnicodeDecodeError:
+        click.echo(f"{file}: line 1: not a UTF-8 text file", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps([question_to_dict(q) for q in questions], ensure_ascii=False, indent=2))
+        return
+    for qtype, count in sorted(Counter(q.type for q in questions).items()):
+        click.echo(f"{qtype}: {count}")
+    click.echo(f"{len(questions)} question(s) — OK")
+
+
+@gift_cli.command("export")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path), default="gift-export")
+def gift_export(dest):
+    """Write every week's quiz, in both languages, as GIFT files Moodle can import."""
+    from lms.content.gift import write_gift
+    from lms.content.loader import current_course
+
+    course = current_course()
+    dest.mkdir(parents=True, exist_ok=True)
+    for week in course.weeks:
+        for lang in ("es", "en"):
+            target = dest / f"{course.slug}-w{week.number:02d}.{lang}.gift"
+            header = f"// {week.title(lang)}\n$CATEGORY: $course$/{course.slug}/w{week.number:02d}-{lang}\n\n"
+            target.write_text(header + write_gift(week.quiz.questions(lang)), encoding="utf-8")
+    click.echo(f"wrote {len(course.weeks) * 2} files to {dest}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(lms_cli)

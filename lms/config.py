@@ -1,0 +1,71 @@
+"""Configuration: safe defaults, overridden by ``LMS_*`` environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    """Defaults for every deployment; ``LMS_<NAME>`` in the environment overrides ``<NAME>``."""
+
+    # SQLite in the instance folder unless LMS_DATABASE_URL says otherwise (set in create_app).
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    COURSES_DIR = str(Path(__file__).resolve().parent.parent / "courses")
+    COURSE_SLUG = "promotores"
+
+    BABEL_DEFAULT_LOCALE = "es"
+    BABEL_DEFAULT_TIMEZONE = "America/Lima"
+    LANGUAGES = ("es", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # a trainee may write a reflection for hours; the token lives with the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # LMS_SESSION_COOKIE_SECURE=true behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
+
+    PASSWORD_MIN_LENGTH = 10
+    REFLECTION_MAX_CHARS = 8000
+    RESET_LINK_HOURS = 72
+    INVITE_CODE_DAYS = 60
+    DEMO_PASSWORD: str | None = None
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    """Fill ``app.config`` from the defaults, the environment and ``test_config``, in that order."""
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("LMS")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'lms.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _instance_secret(path: Path) -> str:
+    """Return the secret stored at ``path``, creating it (mode 600) on first use."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Writers wait for each other instead of failing at once with "database is locked".
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}

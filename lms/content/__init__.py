@@ -1,0 +1,1 @@
+"""The course on disk, loaded into frozen dataclasses."""

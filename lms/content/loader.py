@@ -1,0 +1,265 @@
+"""Read a course folder into a frozen Course, checking everything on the way.
+
+`check_course(path)` lists every problem; `load_course(path)` returns the Course or raises
+CourseError with that list. The app loads its course once and keeps it (`current_course()`),
+so Markdown is rendered at start-up, never per request.
+"""
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from lms.content.gift import GiftError, Question, parse_gift
+from lms.content.markdown import render_course_markdown
+from lms.content.model import (LANGUAGES, Course, Html, Quiz, RubricCriterion, RubricLevel, Text, Week)
+
+WEEK_DIR = re.compile(r"^(\d{2})-([a-z0-9-]+)$")
+WEEK_FILES = ("lesson", "reflection", "facilitator")
+COURSE_KEYS = {"slug", "hours", "title", "issuer", "completion"}
+COMPLETION_KEYS = {"min_attendance", "surveys_required"}
+WEEK_KEYS = {"title", "summary", "objectives", "quiz", "attendance", "rubric"}
+QUIZ_KEYS = {"pass_mark", "max_attempts"}
+RUBRIC_KEYS = {"id", "title", "levels"}
+LEVEL_KEYS = {"points", "es", "en"}
+INTERNAL_LINK = re.compile(r"\]\(\.\./([^)/#]+)/?\)")
+
+
+class CourseError(Exception):
+    """The course on disk has problems; ``problems`` lists them, each naming its file."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def content_version(root: Path) -> str:
+    """A short hash of every file's path and bytes: changes whenever any content changes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class _Reader:
+    """Collects problems while building the course, so one pass reports all of them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[str] = []
+
+    def problem(self, path: Path, message: str) -> None:
+        self.problems.append(f"{path.relative_to(self.root.parent)}: {message}")
+
+    def toml(self, path: Path) -> dict:
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problem(path, "missing file")
+        except tomllib.TOMLDecodeError as error:
+            self.problem(path, f"invalid TOML: {error}")
+        return {}
+
+    def text(self, path: Path) -> str:
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problem(path, "missing file")
+            return ""
+
+    def unknown_keys(self, path: Path, table: dict, allowed: set[str], where: str = "") -> None:
+        for key in sorted(set(table) - allowed):
+            self.problem(path, f"unknown key {where}{key!r}")
+
+    def localized(self, path: Path, table: dict, key: str) -> Text:
+        value = table.get(key)
+        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) and value.get(lang).strip()
+                                                  for lang in LANGUAGES):
+            self.problem(path, f"{key!r} needs non-empty 'es' and 'en' texts")
+            return Text(es="", en="")
+        self.unknown_keys(path, value, set(LANGUAGES), f"{key}.")
+        return Text(es=value["es"], en=value["en"])
+
+    def integer(self, path: Path, table: dict, key: str, low: int, high: int, default: int) -> int:
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self.problem(path, f"{key!r} must be a whole number from {low} to {high}")
+            return default
+        return value
+
+    def quiz_questions(self, path: Path) -> tuple[Question, ...]:
+        try:
+            return tuple(parse_gift(self.text(path), source=path.name)) if path.exists() else self._missing(path)
+        except GiftError as error:
+            self.problem(path, f"line {error.line}: {error.message}")
+            return ()
+
+    def _missing(self, path: Path) -> tuple:
+        self.problem(path, "missing file")
+        return ()
+
+
+def _read_course_toml(reader: _Reader, root: Path) -> dict:
+    path = root / "course.toml"
+    data = reader.toml(path)
+    reader.unknown_keys(path, data, COURSE_KEYS)
+    completion = data.get("completion", {})
+    reader.unknown_keys(path, completion, COMPLETION_KEYS, "completion.")
+    return {
+        "slug": data.get("slug") or root.name,
+        "title": reader.localized(path, data, "title"),
+        "issuer": reader.localized(path, data, "issuer"),
+        "hours": reader.integer(path, data, "hours", 1, 1000, 48),
+        "min_attendance": reader.integer(path, completion, "min_attendance", 0, 100, 80),
+        "surveys_required": bool(completion.get("surveys_required", False)),
+    }
+
+
+def _read_rubric(reader: _Reader, path: Path, entries) -> tuple[RubricCriterion, ...]:
+    if not isinstance(entries, list) or not 1 <= len(entries) <= 6:
+        reader.problem(path, "'rubric' needs 1 to 6 criteria ([[rubric]] tables)")
+        return ()
+    criteria, seen = [], set()
+    for entry in entries:
+        reader.unknown_keys(path, entry, RUBRIC_KEYS, "rubric.")
+        criterion_id = entry.get("id", "")
+        if not re.fullmatch(r"[a-z0-9_]+", str(criterion_id)) or criterion_id in seen:
+            reader.problem(path, f"rubric criterion id {criterion_id!r} must be lowercase ascii and unique")
+        seen.add(criterion_id)
+        levels = []
+        for level in entry.get("levels", []):
+            reader.unknown_keys(path, level, LEVEL_KEYS, "rubric.levels.")
+            points = reader.integer(path, level, "points", 0, 100, 0)
+            levels.append(RubricLevel(points=points, label=Text(es=str(level.get("es", "")), en=str(level.get("en", "")))))
+            if not (str(level.get("es", "")).strip() and str(level.get("en", "")).strip()):
+                reader.problem(path, f"rubric {criterion_id!r}: every level needs 'es' and 'en' texts")
+        if len(levels) < 2:
+            reader.problem(path, f"rubric {criterion_id!r} needs at least 2 levels")
+            continue
+        criteria.append(RubricCriterion(id=criterion_id, title=reader.localized(path, entry, "title"),
+                                        levels=tuple(sorted(levels, key=lambda lv: -lv.points))))
+    return tuple(criteria)
+
+
+def _compare_quizzes(reader: _Reader, path: Path, es: tuple[Question, ...], en: tuple[Question, ...]) -> None:
+    """Both languages must ask the same questions: names, types and right answers in the same order."""
+    by_name_en = {q.name: q for q in en}
+    if [q.name for q in es] != [q.name for q in en]:
+        reader.problem(path, "the Spanish and English quizzes do not have the same question names in the same order")
+    for q_es in es:
+        q_en = by_name_en.get(q_es.name)
+        if q_en is None:
+            continue
+        if q_es.type != q_en.type:
+            reader.problem(path, f"question {q_es.name}: type {q_es.type} in Spanish but {q_en.type} in English")
+        elif [round(a.fraction, 4) for a in q_es.answers] != [round(a.fraction, 4) for a in q_en.answers]:
+            reader.problem(path, f"question {q_es.name}: the right answers or weights differ between languages")
+        elif q_es.type == "numerical" and [(a.value, a.tolerance) for a in q_es.answers] != \
+                [(a.value, a.tolerance) for a in q_en.answers]:
+            reader.problem(path, f"question {q_es.name}: numerical answers differ between languages")
+
+
+def _read_week(reader: _Reader, folder: Path, number: int, slug: str, known_dirs: set[str]) -> Week | None:
+    path = folder / "week.toml"
+    data = reader.toml(path)
+    reader.unknown_keys(path, data, WEEK_KEYS)
+    objectives = data.get("objectives", {})
+    reader.unknown_keys(path, objectives, set(LANGUAGES), "objectives.")
+    obj = {lang: tuple(objectives.get(lang, ())) for lang in LANGUAGES}
+    if not obj["es"] or len(obj["es"]) != len(obj["en"]):
+        reader.problem(path, "'objectives' needs the same number (at least one) in 'es' and 'en'")
+    quiz_table = data.get("quiz", {})
+    reader.unknown_keys(path, quiz_table, QUIZ_KEYS, "quiz.")
+    attendance = data.get("attendance", {})
+    reader.unknown_keys(path, attendance, {"counts"}, "attendance.")
+
+    html: dict[str, dict[str, object]] = {}
+    for name in WEEK_FILES:
+        html[name] = {}
+        for lang in LANGUAGES:
+            md_path = folder / f"{name}.{lang}.md"
+            source = reader.text(md_path)
+            for target in INTERNAL_LINK.findall(source):
+                if target not in known_dirs:
+                    reader.problem(md_path, f"broken link to ../{target}/")
+            html[name][lang] = render_course_markdown(source)
+
+    questions = {lang: reader.quiz_questions(folder / f"quiz.{lang}.gift") for lang in LANGUAGES}
+    _compare_quizzes(reader, folder / "quiz.en.gift", questions["es"], questions["en"])
+    if questions["es"] and sum(q.max_score for q in questions["es"]) <= 0:
+        reader.problem(folder / "quiz.es.gift", "the quiz has no question that can be scored")
+
+    return Week(
+        number=number, slug=slug,
+        title=reader.localized(path, data, "title"),
+        summary=reader.localized(path, data, "summary"),
+        objectives_es=obj["es"], objectives_en=obj["en"],
+        quiz=Quiz(pass_mark=reader.integer(path, quiz_table, "pass_mark", 1, 100, 70),
+                  max_attempts=reader.integer(path, quiz_table, "max_attempts", 1, 20, 3),
+                  questions_es=questions["es"], questions_en=questions["en"]),
+        attendance_counts=bool(attendance.get("counts", True)),
+        rubric=_read_rubric(reader, path, data.get("rubric")),
+        lesson=Html(**html["lesson"]), reflection=Html(**html["reflection"]),
+        facilitator=Html(**html["facilitator"]),
+    )
+
+
+def _read(root: Path) -> tuple[Course | None, list[str]]:
+    reader = _Reader(root)
+    if not root.is_dir():
+        return None, [f"{root}: no such course folder"]
+    meta = _read_course_toml(reader, root)
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and WEEK_DIR.match(p.name))
+    known_dirs = {p.name for p in folders}
+    weeks, numbers = [], set()
+    for folder in folders:
+        number, slug = int(WEEK_DIR.match(folder.name)[1]), WEEK_DIR.match(folder.name)[2]
+        if not 1 <= number <= 12 or number in numbers:
+            reader.problem(folder, f"week number {number} is outside 1–12 or repeated")
+            continue
+        numbers.add(number)
+        weeks.append(_read_week(reader, folder, number, slug, known_dirs))
+    for missing in sorted(set(range(1, 13)) - numbers):
+        reader.problems.append(f"{root.name}: week {missing:02d} is missing")
+    for other in sorted(p for p in root.iterdir() if p.is_dir() and not WEEK_DIR.match(p.name)
+                        and p.name not in {"surveys"}):
+        reader.problem(other, "a folder that is neither a week (NN-slug) nor surveys/")
+    course = Course(weeks=tuple(weeks), version=content_version(root), **meta)
+    return course, reader.problems
+
+
+def check_course(root: Path) -> list[str]:
+    """Every problem of the course at ``root``, as sentences naming their file; empty when it is sound."""
+    return _read(Path(root))[1]
+
+
+_cache: dict[tuple[str, str], Course] = {}
+
+
+def load_course(root: Path) -> Course:
+    """Load the course at ``root`` or raise CourseError; the same files give the same (cached) Course."""
+    root = Path(root).resolve()
+    key = (str(root), content_version(root) if root.is_dir() else "")
+    if key not in _cache:
+        course, problems = _read(root)
+        if problems:
+            raise CourseError(problems)
+        _cache[key] = course
+    return _cache[key]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["lms.course"] = None
+
+
+def current_course() -> Course:
+    """The app's course, loaded once per process on first use."""
+    course = current_app.extensions.get("lms.course")
+    if course is None:
+        root = Path(current_app.config["COURSES_DIR"]) / current_app.config["COURSE_SLUG"]
+        course = current_app.extensions["lms.course"] = load_course(root)
+    return course

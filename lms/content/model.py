@@ -1,0 +1,104 @@
+"""The course as frozen dataclasses: what the loader builds and every page reads."""
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from lms.content.gift import Question
+
+LANGUAGES = ("es", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """The same text in each course language."""
+
+    es: str
+    en: str
+
+    def __call__(self, locale: str) -> str:
+        return self.en if str(locale).startswith("en") else self.es
+
+
+@dataclass(frozen=True)
+class Html:
+    """Rendered HTML in each course language."""
+
+    es: Markup
+    en: Markup
+
+    def __call__(self, locale: str) -> Markup:
+        return self.en if str(locale).startswith("en") else self.es
+
+
+@dataclass(frozen=True)
+class RubricLevel:
+    points: int
+    label: Text
+
+
+@dataclass(frozen=True)
+class RubricCriterion:
+    id: str
+    title: Text
+    levels: tuple[RubricLevel, ...]
+
+    @property
+    def max_points(self) -> int:
+        return max(level.points for level in self.levels)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    pass_mark: int  # percent of the maximum score
+    max_attempts: int
+    questions_es: tuple[Question, ...]
+    questions_en: tuple[Question, ...]
+
+    def questions(self, locale: str) -> tuple[Question, ...]:
+        return self.questions_en if str(locale).startswith("en") else self.questions_es
+
+    @property
+    def max_score(self) -> float:
+        return sum(q.max_score for q in self.questions_es)
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    slug: str
+    title: Text
+    summary: Text
+    objectives_es: tuple[str, ...]
+    objectives_en: tuple[str, ...]
+    quiz: Quiz
+    attendance_counts: bool
+    rubric: tuple[RubricCriterion, ...]
+    lesson: Html
+    reflection: Html
+    facilitator: Html
+
+    def objectives(self, locale: str) -> tuple[str, ...]:
+        return self.objectives_en if str(locale).startswith("en") else self.objectives_es
+
+    @property
+    def rubric_max(self) -> int:
+        return sum(c.max_points for c in self.rubric)
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    title: Text
+    issuer: Text
+    hours: int
+    min_attendance: int  # percent
+    surveys_required: bool
+    weeks: tuple[Week, ...]
+    version: str  # a hash of every file of the course
+    _by_number: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def week(self, number: int) -> Week | None:
+        if not self._by_number:
+            self._by_number.update({w.number: w for w in self.weeks})
+        return self._by_number.get(number)

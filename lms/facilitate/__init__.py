@@ -1,0 +1,1 @@
+"""The facilitator's world: cohorts, session guides, attendance, grading."""

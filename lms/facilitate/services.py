@@ -1,0 +1,252 @@
+"""Rules of the facilitator's work: attendance, grading, notes, the gradebook and the dashboard.
+
+Services take plain arguments and never touch the request; views commit.
+"""
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms import audit
+from lms.content.model import Course, Week
+from lms.extensions import db
+from lms.learn.calendar import current_week, overrides_for
+from lms.learn.progress import CourseProgress, progress_for
+from lms.learn.services import summarize
+from lms.models import (Attendance, AttendanceStatus, AttemptStatus, Cohort, Enrollment, QuizAttempt, Reflection,
+                        ReflectionStatus, ReflectionVersion, TraineeNote, User)
+
+
+class GradingError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# ---------------------------------------------------------------- who is in a cohort
+
+def enrollments_of(cohort_ids) -> list[Enrollment]:
+    """Active trainees' enrollments of these cohorts, with user and cohort loaded, in one query."""
+    from sqlalchemy.orm import joinedload
+    return list(db.session.scalars(
+        select(Enrollment).join(User, Enrollment.user_id == User.id)
+        .where(Enrollment.cohort_id.in_(list(cohort_ids)), User.is_active.is_(True))
+        .options(joinedload(Enrollment.user), joinedload(Enrollment.cohort))
+        .order_by(User.display_name)))
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    user: User
+    enrollment: Enrollment
+    progress: CourseProgress
+    overdue: tuple[int, ...]  # open weeks before the current one that are not complete
+
+    @property
+    def at_risk(self) -> bool:
+        return self.progress.absences >= 2 or bool(self.overdue)
+
+
+def trainee_rows(cohort: Cohort, course: Course, now: datetime) -> list[TraineeRow]:
+    """Every trainee of ``cohort`` with his progress, in a fixed number of queries."""
+    enrollments = enrollments_of([cohort.id])
+    progress = progress_for(enrollments, course, now)
+    this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id])
+    rows = []
+    for enrollment in enrollments:
+        p = progress[enrollment.id]
+        overdue = tuple(w.week for w in p.weeks if w.is_open and w.week < this_week and not w.is_complete)
+        rows.append(TraineeRow(user=enrollment.user, enrollment=enrollment, progress=p, overdue=overdue))
+    return rows
+
+
+def sort_rows(rows: list[TraineeRow], key: str) -> list[TraineeRow]:
+    if key == "progress":
+        return sorted(rows, key=lambda r: (-r.progress.weeks_complete, r.user.display_name.casefold()))
+    if key == "progress_asc":
+        return sorted(rows, key=lambda r: (r.progress.weeks_complete, r.user.display_name.casefold()))
+    return sorted(rows, key=lambda r: r.user.display_name.casefold())
+
+
+# ---------------------------------------------------------------- attendance
+
+def attendance_of(cohort: Cohort, week: int) -> dict[int, Attendance]:
+    return {a.enrollment_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.cohort_id == cohort.id, Attendance.week == week))}
+
+
+def mark_attendance(marker: User, cohort: Cohort, week: int, statuses: dict[int, str], now: datetime) -> int:
+    """Record each trainee's attendance at a workshop; returns how many records changed.
+
+    Only enrollments of ``cohort`` are accepted, so a forged id cannot touch another cohort.
+    """
+    valid = {s.value for s in AttendanceStatus}
+    members = {e.id for e in enrollments_of([cohort.id])}
+    existing = attendance_of(cohort, week)
+    changed = 0
+    for enrollment_id, status in statuses.items():
+        if enrollment_id not in members or status not in valid:
+            continue
+        record = existing.get(enrollment_id)
+        if record is None:
+            db.session.add(Attendance(enrollment_id=enrollment_id, cohort_id=cohort.id, week=week, status=status,
+                                      marked_by_id=marker.id, marked_dt=now))
+            before = None
+        elif record.status != status:
+            before = record.status
+            record.status, record.marked_by_id, record.marked_dt = status, marker.id, now
+        else:
+            continue
+        changed += 1
+        audit.record(marker, "attendance.mark", cohort, cohort_id=cohort.id, week=week,
+                     enrollment_id=enrollment_id, before=before, after=status)
+    return changed
+
+
+# ---------------------------------------------------------------- grading
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str               # "reflection" or "essay"
+    id: int                 # reflection version id or quiz attempt id
+    week: int
+    trainee: User
+    cohort: Cohort
+    submitted_dt: datetime
+
+
+def grading_queue(cohort_ids) -> list[QueueItem]:
+    """Reflections and essay answers waiting for a facilitator, oldest first."""
+    cohort_ids = list(cohort_ids)
+    if not cohort_ids:
+        return []
+    items = []
+    latest = (select(ReflectionVersion, Reflection, Enrollment)
+              .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+              .join(Enrollment, Reflection.enrollment_id == Enrollment.id)
+              .where(Reflection.status == ReflectionStatus.SUBMITTED.value, ReflectionVersion.decision.is_(None),
+                     Enrollment.cohort_id.in_(cohort_ids)))
+    enrollment_ids = set()
+    rows = db.session.execute(latest).all()
+    pending = db.session.execute(select(QuizAttempt, Enrollment).join(Enrollment)
+                                 .where(QuizAttempt.status == AttemptStatus.PENDING.value,
+                                        Enrollment.cohort_id.in_(cohort_ids))).all()
+    enrollment_ids = {e.id for *_, e in rows} | {e.id for _, e in pending}
+    people = {e.id: e for e in enrollments_of(cohort_ids) if e.id in enrollment_ids}
+    for version, reflection, enrollment in rows:
+        if enrollment.id in people:
+            items.append(QueueItem("reflection", version.id, reflection.week, people[enrollment.id].user,
+                                   people[enrollment.id].cohort, version.submitted_dt))
+    for attempt, enrollment in pending:
+        if enrollment.id in people:
+            items.append(QueueItem("essay", attempt.id, attempt.week, people[enrollment.id].user,
+                                   people[enrollment.id].cohort, attempt.submitted_dt))
+    return sorted(items, key=lambda item: (item.submitted_dt, item.kind, item.id))
+
+
+def review_reflection(reviewer: User, version: ReflectionVersion, week: Week, *, decision: str,
+                      scores: dict[str, int], feedback: str, now: datetime) -> None:
+    """Grade a submitted reflection with the week's rubric, then accept it or return it for revision."""
+    reflection = version.reflection
+    if version.decision is not None or reflection.status != ReflectionStatus.SUBMITTED:
+        raise GradingError(_l("This reflection was already reviewed."))
+    if reflection.versions[-1].id != version.id:
+        raise GradingError(_l("The trainee sent a newer version; review that one."))
+    if decision not in ("accepted", "returned"):
+        raise GradingError(_l("Choose whether to accept the reflection or return it for revision."))
+    levels = {c.id: {lv.points for lv in c.levels} for c in week.rubric}
+    if set(scores) != set(levels) or any(scores[c] not in levels[c] for c in levels):
+        raise GradingError(_l("Choose one level for every rubric criterion."))
+    feedback = (feedback or "").strip()
+    if decision == "returned" and not feedback:
+        raise GradingError(_l("Write what he should revise before returning the reflection."))
+    version.decision, version.rubric_scores = decision, scores
+    version.points, version.max_points = sum(scores.values()), week.rubric_max
+    version.feedback, version.reviewed_dt, version.reviewer_id = feedback, now, reviewer.id
+    reflection.status = ReflectionStatus.ACCEPTED.value if decision == "accepted" else ReflectionStatus.RETURNED.value
+    reflection.updated_dt = now
+    audit.record(reviewer, f"reflection.{decision}", version, cohort_id=reflection.enrollment.cohort_id,
+                 week=reflection.week, trainee_id=reflection.enrollment.user_id, points=version.points)
+
+
+def grade_essays(grader: User, attempt: QuizAttempt, week: Week, fractions: dict[str, float], now: datetime) -> None:
+    """Give each essay answer of a pending attempt its share of the marks (0 to 1) and finish the attempt."""
+    if attempt.status != AttemptStatus.PENDING:
+        raise GradingError(_l("This attempt is already graded."))
+    questions = week.quiz.questions(attempt.locale)
+    essays = [q.name for q in questions if q.type == "essay"]
+    if set(fractions) != set(essays) or any(not 0 <= f <= 1 for f in fractions.values()):
+        raise GradingError(_l("Give every written answer a mark between 0 and 100 %."))
+    scores = dict(attempt.scores or {})
+    scores.update(fractions)
+    result = summarize(questions, scores, week.quiz.pass_mark)
+    for key, value in result.items():
+        setattr(attempt, key, value)
+    attempt.graded_dt, attempt.graded_by_id = now, grader.id
+    audit.record(grader, "quiz.essay_grade", attempt, cohort_id=attempt.enrollment.cohort_id, week=attempt.week,
+                 trainee_id=attempt.enrollment.user_id, percent=attempt.percent)
+
+
+# ---------------------------------------------------------------- notes
+
+def add_note(author: User, trainee: User, text: str) -> TraineeNote:
+    text = (text or "").strip()
+    if not text:
+        raise GradingError(_l("The note is empty."))
+    note = TraineeNote(trainee_id=trainee.id, author_id=author.id, text=text[:4000])
+    db.session.add(note)
+    audit.record(author, "note.add", trainee, cohort_id=trainee.enrollment.cohort_id if trainee.enrollment else None)
+    return note
+
+
+# ---------------------------------------------------------------- gradebook export
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """Text that a spreadsheet shows as text: a leading = + - @ would otherwise run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(header: list[str], rows: list[list], separator: str = ";") -> bytes:
+    """UTF-8 with a BOM so that Excel set to Spanish opens accents right; every cell formula-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(h) for h in header])
+    for row in rows:
+        writer.writerow([spreadsheet_safe(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# ---------------------------------------------------------------- dashboard figures
+
+@dataclass(frozen=True)
+class Dashboard:
+    weeks: list[int]
+    complete: list[int]          # trainees who completed each week
+    attended: list[int]          # present or late at each workshop
+    marked: list[int]            # attendance taken at each workshop
+    score_buckets: list[tuple[str, int]]  # best quiz score distribution, all weeks
+    size: int
+
+
+def dashboard(rows: list[TraineeRow]) -> Dashboard:
+    weeks = list(range(1, 13))
+    complete = [sum(r.progress.week(w).is_complete for r in rows) for w in weeks]
+    attended = [sum(r.progress.week(w).attendance in ("present", "late") for r in rows) for w in weeks]
+    marked = [sum(r.progress.week(w).attendance is not None for r in rows) for w in weeks]
+    buckets = Counter()
+    for r in rows:
+        for w in r.progress.weeks:
+            if w.quiz_best_percent is not None:
+                buckets[min(int(w.quiz_best_percent // 20), 4)] += 1
+    labels = ["0–19 %", "20–39 %", "40–59 %", "60–79 %", "80–100 %"]
+    return Dashboard(weeks=weeks, complete=complete, attended=attended, marked=marked,
+                     score_buckets=[(labels[i], buckets[i]) for i in range(5)], size=len(rows))

@@ -1,0 +1,24 @@
+"""Languages: Spanish first, English beside it; the choice is remembered for the person."""
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_login import current_user
+
+from lms.extensions import babel
+
+
+def select_locale() -> str:
+    """The person's saved language, else the one chosen in this browser, else Spanish."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        date=format_date, datetime=format_datetime, decimal=format_decimal, percent=format_percent
+    )

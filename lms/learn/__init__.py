@@ -1,0 +1,1 @@
+"""The trainee's weeks."""

@@ -1,0 +1,55 @@
+"""When each week of a cohort opens: 00:00 in the cohort's time zone (Lima), one week apart."""
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import Cohort, CohortWeek
+
+WEEKS = 12
+LIMA = ZoneInfo("America/Lima")
+
+
+def lima_today(now: datetime | None = None) -> date:
+    """Today's date in Lima (UTC is five hours ahead, so after 19:00 in Lima it is already tomorrow in UTC)."""
+    return (now or datetime.now(timezone.utc)).astimezone(LIMA).date()
+
+
+def week_opens_on(cohort: Cohort, week: int, overrides: Mapping[int, date]) -> date:
+    """The local date on which ``week`` opens: the coordinator's date if set, else start + 7·(week − 1) days."""
+    return overrides.get(week) or cohort.start_date + timedelta(days=7 * (week - 1))
+
+
+def week_opens_at(cohort: Cohort, week: int, overrides: Mapping[int, date]) -> datetime:
+    """The moment ``week`` opens, as an aware datetime at local midnight."""
+    return datetime.combine(week_opens_on(cohort, week, overrides), time(0), tzinfo=ZoneInfo(cohort.timezone))
+
+
+def week_is_open(cohort: Cohort, week: int, now: datetime, overrides: Mapping[int, date]) -> bool:
+    if not 1 <= week <= WEEKS:
+        return False
+    return cohort.is_all_open or now >= week_opens_at(cohort, week, overrides)
+
+
+def open_weeks(cohort: Cohort, now: datetime, overrides: Mapping[int, date]) -> set[int]:
+    return {w for w in range(1, WEEKS + 1) if week_is_open(cohort, w, now, overrides)}
+
+
+def current_week(cohort: Cohort, now: datetime, overrides: Mapping[int, date]) -> int:
+    """The latest week that has opened by ``now`` (0 before the first workshop day)."""
+    opened = [w for w in range(1, WEEKS + 1) if now >= week_opens_at(cohort, w, overrides)]
+    return max(opened, default=0)
+
+
+def overrides_for(cohort_ids) -> dict[int, dict[int, date]]:
+    """Every cohort's own week dates, in one query: {cohort id: {week: date}}."""
+    result: dict[int, dict[int, date]] = {cid: {} for cid in cohort_ids}
+    if result:
+        rows = db.session.execute(select(CohortWeek.cohort_id, CohortWeek.week, CohortWeek.opens_on)
+                                  .where(CohortWeek.cohort_id.in_(list(result))))
+        for cohort_id, week, opens_on in rows:
+            result[cohort_id][week] = opens_on
+    return result

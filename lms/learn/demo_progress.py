@@ -1,0 +1,93 @@
+"""Demo work for the demo trainees: done the way a trainee and a facilitator would do it."""
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from lms.content.gift import Question
+from lms.content.loader import current_course
+from lms.content.model import Course
+from lms.extensions import db
+from lms.learn import services
+from lms.models import (Attendance, AttendanceStatus, Cohort, LessonView, QuizAttempt, Reflection,
+                        ReflectionStatus, ReflectionVersion, User)
+
+REFLECTION_TEXT = {
+    "es": ("Esta semana me quedé pensando en lo que aprendí de niño en mi casa y en el barrio. "
+           "Me di cuenta de que muchas cosas que creía normales las aprendí sin preguntarme nada. "
+           "Quiero conversar de esto con mi hermano menor y escuchar más a mi pareja."),
+    "en": ("This week I kept thinking about what I learned as a boy at home and in the neighbourhood. "
+           "I realised that many things I thought were normal I learned without questioning them. "
+           "I want to talk about this with my younger brother and listen more to my partner."),
+}
+
+
+def model_answer(question: Question):
+    """A response that earns full marks, in the shape the quiz form produces."""
+    if question.type == "multichoice":
+        right = [str(i) for i, a in enumerate(question.answers) if a.fraction > 0]
+        return right[0] if question.single else right
+    if question.type == "truefalse":
+        return next(a.text for a in question.answers if a.fraction > 0)
+    if question.type == "shortanswer":
+        return next(a.text for a in question.answers if a.fraction >= 1).replace("*", "")
+    if question.type == "numerical":
+        return str(next(a.value for a in question.answers if a.fraction >= 1 and a.value is not None))
+    if question.type == "matching":
+        pairs = [a for a in question.answers if a.question]
+        return {str(i): pair.answer for i, pair in enumerate(pairs)}
+    return "Respuesta de ejemplo."
+
+
+def _complete_week(user: User, cohort: Cohort, course: Course, number: int, facilitator: User,
+                   when: datetime) -> None:
+    enrollment = user.enrollment
+    week = course.week(number)
+    db.session.add(LessonView(enrollment_id=enrollment.id, week=number, first_opened_dt=when))
+    questions = week.quiz.questions(user.locale)
+    responses = {q.name: model_answer(q) for q in questions if q.type != "description"}
+    result = services.grade(questions, responses, week.quiz.pass_mark)
+    db.session.add(QuizAttempt(enrollment_id=enrollment.id, week=number, number=1, locale=user.locale,
+                               content_version=course.version, responses=responses, started_dt=when,
+                               saved_dt=when, submitted_dt=when, graded_dt=when, **result))
+    reflection = Reflection(enrollment_id=enrollment.id, week=number, status=ReflectionStatus.ACCEPTED.value,
+                            draft_text=REFLECTION_TEXT[user.locale], submitted_dt=when, updated_dt=when)
+    db.session.add(reflection)
+    db.session.flush()
+    scores = {c.id: c.max_points for c in week.rubric}
+    db.session.add(ReflectionVersion(
+        reflection_id=reflection.id, number=1, text=REFLECTION_TEXT[user.locale], submitted_dt=when,
+        decision="accepted", rubric_scores=scores, points=sum(scores.values()), max_points=week.rubric_max,
+        feedback="Muy bien: conectas lo aprendido con tu vida." if user.locale == "es"
+        else "Well done: you connect what you learned with your life.",
+        reviewed_dt=when + timedelta(days=1), reviewer_id=facilitator.id))
+    db.session.add(Attendance(enrollment_id=enrollment.id, cohort_id=cohort.id, week=number,
+                              status=AttendanceStatus.PRESENT.value, marked_by_id=facilitator.id, marked_dt=when))
+
+
+def _has_work(user: User) -> bool:
+    return db.session.scalar(select(LessonView.id).where(LessonView.enrollment_id == user.enrollment.id)) is not None
+
+
+def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
+    """Give demo-trainee weeks 1–2 complete and week 3 begun, demo-graduate all twelve; once only."""
+    course = current_course()
+    facilitator = users["demo-facilitator"]
+    trainee, graduate = users["demo-trainee"], users["demo-graduate"]
+    if not _has_work(trainee):
+        start = datetime.combine(trainee.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
+        for number in (1, 2):
+            _complete_week(trainee, trainee.enrollment.cohort, course, number, facilitator,
+                           start + timedelta(days=7 * (number - 1), hours=20))
+        db.session.add(LessonView(enrollment_id=trainee.enrollment.id, week=3))
+        week3 = course.week(3)
+        first = week3.quiz.questions("es")[0]
+        db.session.add(QuizAttempt(enrollment_id=trainee.enrollment.id, week=3, number=1, locale="es",
+                                   content_version=course.version, responses={first.name: model_answer(first)}))
+    if not _has_work(graduate):
+        start = datetime.combine(graduate.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
+        for number in range(1, 13):
+            _complete_week(graduate, graduate.enrollment.cohort, course, number, facilitator,
+                           start + timedelta(days=7 * (number - 1), hours=20))
+    db.session.flush()
+    return []

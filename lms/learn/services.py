@@ -1,0 +1,214 @@
+"""What a trainee does in a week: open the lesson, answer the quiz, write the reflection.
+
+Services take plain arguments and never touch the request; views commit.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.content.gift import Question
+from lms.content.model import Course, Week
+from lms.extensions import db
+from lms.learn.scoring import score_response
+from lms.models import (AttemptStatus, Enrollment, LessonView, QuizAttempt, Reflection, ReflectionStatus,
+                        ReflectionVersion)
+
+
+class WorkError(ValueError):
+    """Something the trainee cannot do now, with a message for him."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# ---------------------------------------------------------------- lesson
+
+def record_lesson_opened(enrollment: Enrollment, week: int) -> None:
+    """Remember that the trainee opened this week's lesson (only the first time counts)."""
+    exists = db.session.scalar(select(func.count()).select_from(LessonView)
+                               .where(LessonView.enrollment_id == enrollment.id, LessonView.week == week))
+    if not exists:
+        try:
+            with db.session.begin_nested():
+                db.session.add(LessonView(enrollment_id=enrollment.id, week=week))
+        except IntegrityError:
+            pass  # the same trainee opened it in another tab a moment ago
+
+
+# ---------------------------------------------------------------- quiz
+
+def attempts_of(enrollment: Enrollment, week: int) -> list[QuizAttempt]:
+    return list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.enrollment_id == enrollment.id,
+                                                             QuizAttempt.week == week)
+                                   .order_by(QuizAttempt.number)))
+
+
+def submitted_count(attempts: list[QuizAttempt]) -> int:
+    return sum(a.is_submitted for a in attempts)
+
+
+def current_draft(attempts: list[QuizAttempt]) -> QuizAttempt | None:
+    return next((a for a in attempts if a.status == AttemptStatus.DRAFT), None)
+
+
+def start_draft(enrollment: Enrollment, week: Week, course: Course, locale: str) -> QuizAttempt:
+    """Return the open draft attempt, starting a new one if attempts remain; raise WorkError if none do."""
+    attempts = attempts_of(enrollment, week.number)
+    draft = current_draft(attempts)
+    if draft is not None:
+        return draft
+    if any(a.is_passed for a in attempts):
+        raise WorkError(_l("You already passed this quiz. Your best result is kept."))
+    if submitted_count(attempts) >= week.quiz.max_attempts:
+        raise WorkError(_l("You have used all %(n)s attempts for this quiz.", n=week.quiz.max_attempts))
+    number = max((a.number for a in attempts), default=0) + 1
+    try:
+        with db.session.begin_nested():
+            draft = QuizAttempt(enrollment_id=enrollment.id, week=week.number, number=number, locale=locale,
+                                content_version=course.version, responses={})
+            db.session.add(draft)
+    except IntegrityError:
+        # A second tab started the same attempt at the same moment: use that one.
+        return current_draft(attempts_of(enrollment, week.number))
+    return draft
+
+
+def clean_responses(questions: tuple[Question, ...], raw: dict) -> dict:
+    """Keep only answers to questions of this quiz, as JSON-friendly values, each at most 2,000 characters."""
+    names = {q.name for q in questions}
+    cleaned = {}
+    for name, value in raw.items():
+        if name not in names:
+            continue
+        if isinstance(value, dict):
+            cleaned[name] = {str(k)[:10]: str(v)[:2000] for k, v in value.items()}
+        elif isinstance(value, list | tuple):
+            cleaned[name] = [str(v)[:10] for v in value][:50]
+        elif value is not None:
+            cleaned[name] = str(value)[:2000]
+    return cleaned
+
+
+def save_draft(attempt: QuizAttempt, responses: dict, now: datetime) -> bool:
+    """Store the answers of a draft; False when the attempt was already submitted (nothing changes)."""
+    result = db.session.execute(update(QuizAttempt)
+                                .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.DRAFT.value)
+                                .values(responses=responses, saved_dt=now))
+    db.session.expire(attempt)
+    return result.rowcount == 1
+
+
+def missing_answers(questions: tuple[Question, ...], responses: dict) -> list[str]:
+    """Names of questions left unanswered (descriptions need no answer)."""
+    missing = []
+    for q in questions:
+        if q.type == "description":
+            continue
+        value = responses.get(q.name)
+        if q.type == "matching":
+            pairs = [a for a in q.answers if a.question]
+            if not isinstance(value, dict) or len([v for v in value.values() if v]) < len(pairs):
+                missing.append(q.name)
+        elif not value or (isinstance(value, str) and not value.strip()):
+            missing.append(q.name)
+    return missing
+
+
+def grade(questions: tuple[Question, ...], responses: dict, pass_mark: int) -> dict:
+    """Score every answer; essays stay None (pending) until a facilitator grades them."""
+    scores = {q.name: score_response(q, responses.get(q.name)) for q in questions if q.type != "description"}
+    return summarize(questions, scores, pass_mark)
+
+
+def summarize(questions: tuple[Question, ...], scores: dict, pass_mark: int) -> dict:
+    max_score = sum(q.max_score for q in questions)
+    pending = any(v is None for v in scores.values())
+    earned = sum(v or 0.0 for v in scores.values())
+    percent = round(100.0 * earned / max_score, 2) if max_score else 0.0
+    return {
+        "scores": scores, "score": round(earned, 4), "max_score": max_score, "percent": percent,
+        "status": AttemptStatus.PENDING.value if pending else AttemptStatus.GRADED.value,
+        "is_passed": (not pending) and percent >= pass_mark,
+    }
+
+
+def submit_attempt(attempt: QuizAttempt, responses: dict, questions: tuple[Question, ...], pass_mark: int,
+                   now: datetime) -> QuizAttempt:
+    """Score and close a draft. A second submit of the same attempt (a double click) changes nothing."""
+    result = grade(questions, responses, pass_mark)
+    db.session.execute(update(QuizAttempt)
+                       .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.DRAFT.value)
+                       .values(responses=responses, submitted_dt=now, saved_dt=now,
+                               graded_dt=None if result["status"] == AttemptStatus.PENDING else now, **result))
+    db.session.expire(attempt)
+    return attempt
+
+
+# ---------------------------------------------------------------- reflection
+
+def reflection_of(enrollment: Enrollment, week: int) -> Reflection | None:
+    return db.session.scalar(select(Reflection).where(Reflection.enrollment_id == enrollment.id,
+                                                      Reflection.week == week))
+
+
+def _reflection_for_writing(enrollment: Enrollment, week: int) -> Reflection:
+    reflection = reflection_of(enrollment, week)
+    if reflection is None:
+        try:
+            with db.session.begin_nested():
+                reflection = Reflection(enrollment_id=enrollment.id, week=week, draft_text="")
+                db.session.add(reflection)
+        except IntegrityError:
+            reflection = reflection_of(enrollment, week)
+    return reflection
+
+
+def check_reflection_text(text: str, max_chars: int) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > max_chars:
+        raise WorkError(_l("Your reflection is %(n)s characters long; the limit is %(max)s. Shorten it a little; "
+                           "nothing has been lost.", n=len(text), max=max_chars))
+    return text
+
+
+def save_reflection_draft(enrollment: Enrollment, week: int, text: str, now: datetime, max_chars: int) -> Reflection:
+    """Keep what the trainee is writing; allowed until the reflection is accepted.
+
+    After submitting, edits stay a draft until sent again: the facilitator grades what was sent.
+    """
+    text = check_reflection_text(text, max_chars)
+    reflection = _reflection_for_writing(enrollment, week)
+    if reflection.status == ReflectionStatus.ACCEPTED:
+        raise WorkError(_l("This reflection was already accepted."))
+    reflection.draft_text = text
+    reflection.draft_saved_dt = now
+    return reflection
+
+
+def submit_reflection(enrollment: Enrollment, week: int, text: str, now: datetime, max_chars: int) -> Reflection:
+    """Send the reflection to the facilitators as a new version; a double click sends it once."""
+    text = check_reflection_text(text, max_chars)
+    if not text:
+        raise WorkError(_l("Write your reflection before sending it."))
+    reflection = _reflection_for_writing(enrollment, week)
+    if reflection.status == ReflectionStatus.ACCEPTED:
+        raise WorkError(_l("This reflection was already accepted."))
+    last = reflection.versions[-1] if reflection.versions else None
+    if reflection.status == ReflectionStatus.SUBMITTED and last is not None and last.text == text:
+        return reflection  # the same text again: already waiting for the facilitator
+    claimed = db.session.execute(
+        update(Reflection).where(Reflection.id == reflection.id, Reflection.status == reflection.status,
+                                 Reflection.updated_dt == reflection.updated_dt)
+        .values(status=ReflectionStatus.SUBMITTED.value, submitted_dt=now, draft_text=text, draft_saved_dt=now,
+                updated_dt=now))
+    if claimed.rowcount != 1:
+        db.session.expire(reflection)
+        return reflection  # another request submitted it between our read and our write
+    number = (last.number if last else 0) + 1
+    db.session.add(ReflectionVersion(reflection_id=reflection.id, number=number, text=text, submitted_dt=now))
+    db.session.expire(reflection)
+    return reflection

@@ -1,0 +1,212 @@
+"""The trainee's weeks: home, lesson, quiz, reflection."""
+
+from datetime import datetime, timezone
+
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.access import STAFF, role_required
+from lms.content.loader import current_course
+from lms.content.markdown import render_user_markdown
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.learn import services
+from lms.learn.calendar import overrides_for, week_is_open, week_opens_at
+from lms.learn.progress import progress_of
+from lms.learn.scoring import feedback_for
+from lms.models import AttemptStatus, ReflectionStatus, Role
+
+bp = Blueprint("learn", __name__)
+
+ROLE_HOMES = {
+    Role.FACILITATOR: "facilitate.index",
+    Role.COORDINATOR: "manage.cohorts",
+    Role.ADMIN: "manage.cohorts",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Show a trainee his twelve weeks and what to do next; send everyone else to the home of their role."""
+    if current_user.role in ROLE_HOMES:
+        return redirect(url_for(ROLE_HOMES[current_user.role]))
+    if current_user.role != Role.TRAINEE:
+        return render_template("learn/verifier_home.html")
+    course = current_course()
+    enrollment = current_user.enrollment
+    progress = progress_of(enrollment, course, _now())
+    return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort)
+
+
+def _open_week_or_locked(number: int):
+    """The course week and the trainee's enrollment, or a response saying when the week opens."""
+    course = current_course()
+    week = course.week(number)
+    if week is None:
+        abort(404)
+    enrollment = current_user.enrollment
+    overrides = overrides_for([enrollment.cohort_id])[enrollment.cohort_id]
+    if not week_is_open(enrollment.cohort, number, _now(), overrides):
+        opens_at = week_opens_at(enrollment.cohort, number, overrides)
+        return course, week, enrollment, (render_template("learn/locked.html", week=week, opens_at=opens_at), 403)
+    return course, week, enrollment, None
+
+
+@bp.get("/weeks/<int:number>")
+@login_required
+def lesson(number: int):
+    """Show a week's lesson and record that the trainee opened it."""
+    if current_user.role in STAFF or current_user.role == Role.ADMIN:
+        week = current_course().week(number) or abort(404)
+        return render_template("learn/lesson.html", week=week, progress=None)
+    if current_user.role != Role.TRAINEE:
+        abort(403)
+    course, week, enrollment, locked = _open_week_or_locked(number)
+    if locked:
+        return locked
+    services.record_lesson_opened(enrollment, number)
+    db.session.commit()
+    progress = progress_of(enrollment, course, _now()).week(number)
+    return render_template("learn/lesson.html", week=week, progress=progress)
+
+
+def _responses_from_form(questions) -> dict:
+    responses = {}
+    for q in questions:
+        key = f"q-{q.name}"
+        if q.type == "multichoice" and not q.single:
+            responses[q.name] = request.form.getlist(key)
+        elif q.type == "matching":
+            pairs = [a for a in q.answers if a.question]
+            responses[q.name] = {str(i): request.form.get(f"{key}-{i}", "") for i in range(len(pairs))}
+        else:
+            responses[q.name] = request.form.get(key, "")
+    return services.clean_responses(questions, responses)
+
+
+@bp.route("/weeks/<int:number>/quiz", methods=["GET", "POST"])
+@role_required(Role.TRAINEE)
+def quiz(number: int):
+    """Answer the week's quiz: drafts are saved as the trainee goes; submitting scores an attempt."""
+    course, week, enrollment, locked = _open_week_or_locked(number)
+    if locked:
+        return locked
+    questions = week.quiz.questions(_locale())
+    attempts = services.attempts_of(enrollment, number)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        draft = services.current_draft(attempts)
+        attempt_id = request.form.get("attempt", type=int)
+        if draft is None or draft.id != attempt_id:
+            # Submitted already (a double click, or another tab): show that attempt's result.
+            done = next((a for a in attempts if a.id == attempt_id), None)
+            if done is not None:
+                return redirect(url_for("learn.attempt", number=number, attempt_number=done.number))
+            abort(409)
+        responses = _responses_from_form(questions)
+        if request.form.get("action") == "submit":
+            missing = services.missing_answers(questions, responses)
+            if missing:
+                services.save_draft(draft, responses, _now())
+                db.session.commit()
+                flash(_("Answer every question before sending. Your answers so far are saved."), "error")
+                return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
+                                       responses=responses, missing=set(missing), attempts=attempts, form=form), 422
+            services.submit_attempt(draft, responses, questions, week.quiz.pass_mark, _now())
+            db.session.commit()
+            return redirect(url_for("learn.attempt", number=number, attempt_number=draft.number))
+        saved = services.save_draft(draft, responses, _now())
+        db.session.commit()
+        if _wants_json():
+            return jsonify(saved=saved, saved_at=_now().isoformat())
+        flash(_("Draft saved. You can come back and finish later."), "success")
+        return redirect(url_for("learn.quiz", number=number))
+
+    progress = progress_of(enrollment, course, _now()).week(number)
+    try:
+        draft = services.start_draft(enrollment, week, course, _locale())
+    except services.WorkError as error:
+        return render_template("learn/quiz_closed.html", week=week, message=error.message, attempts=attempts,
+                               progress=progress)
+    db.session.commit()
+    return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
+                           responses=draft.responses or {}, missing=set(), attempts=attempts, form=form)
+
+
+@bp.get("/weeks/<int:number>/quiz/attempts/<int:attempt_number>")
+@role_required(Role.TRAINEE)
+def attempt(number: int, attempt_number: int):
+    """Show a submitted attempt: score, passed or not, and what each answer teaches."""
+    course, week, enrollment, locked = _open_week_or_locked(number)
+    if locked:
+        return locked
+    attempts = services.attempts_of(enrollment, number)
+    attempt = next((a for a in attempts if a.number == attempt_number and a.is_submitted), None)
+    if attempt is None:
+        abort(404)
+    questions = week.quiz.questions(attempt.locale if attempt.locale == _locale() else _locale())
+    results = [(q, attempt.responses.get(q.name), (attempt.scores or {}).get(q.name),
+                feedback_for(q, attempt.responses.get(q.name))) for q in questions]
+    remaining = week.quiz.max_attempts - services.submitted_count(attempts)
+    best = max((a.percent for a in attempts if a.status == AttemptStatus.GRADED), default=None)
+    return render_template("learn/attempt.html", week=week, attempt=attempt, results=results,
+                           remaining=remaining, best=best, passed_any=any(a.is_passed for a in attempts))
+
+
+@bp.route("/weeks/<int:number>/reflection", methods=["GET", "POST"])
+@role_required(Role.TRAINEE)
+def reflection(number: int):
+    """Write the week's reflection: save drafts, send it, read the facilitator's feedback, revise."""
+    course, week, enrollment, locked = _open_week_or_locked(number)
+    if locked:
+        return locked
+    max_chars = current_app.config["REFLECTION_MAX_CHARS"]
+    form = EmptyForm()
+    error = None
+    text = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        text = request.form.get("text", "")
+        try:
+            if request.form.get("action") == "submit":
+                services.submit_reflection(enrollment, number, text, _now(), max_chars)
+                db.session.commit()
+                flash(_("Your reflection was sent to your facilitator."), "success")
+                return redirect(url_for("learn.reflection", number=number))
+            services.save_reflection_draft(enrollment, number, text, _now(), max_chars)
+            db.session.commit()
+            if _wants_json():
+                return jsonify(saved=True, saved_at=_now().isoformat())
+            flash(_("Draft saved."), "success")
+            return redirect(url_for("learn.reflection", number=number))
+        except services.WorkError as work_error:
+            db.session.rollback()
+            if _wants_json():
+                return jsonify(saved=False, error=str(work_error.message)), 422
+            error = work_error.message
+    reflection = services.reflection_of(enrollment, number)
+    if text is None:
+        text = reflection.draft_text if reflection else ""
+    versions = list(reversed(reflection.versions)) if reflection else []
+    return render_template("learn/reflection.html", week=week, reflection=reflection, text=text, error=error,
+                           versions=versions, max_chars=max_chars, form=form, render_user_markdown=render_user_markdown,
+                           ReflectionStatus=ReflectionStatus), (422 if error else 200)

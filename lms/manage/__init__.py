@@ -1,0 +1,1 @@
+"""The coordinator's world: cohorts, calendars, accounts."""

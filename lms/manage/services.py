@@ -1,0 +1,94 @@
+"""Rules for running the programme: cohorts, their facilitators, accounts."""
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms import audit
+from lms.auth.services import AccountError, create_user
+from lms.extensions import db
+from lms.models import Cohort, Enrollment, Role, User
+
+INVITE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread
+
+
+def new_invite_code() -> str:
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(8))
+
+
+def format_invite_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _facilitators(ids: list[int]) -> list[User]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.role == Role.FACILITATOR)))
+
+
+def create_cohort(actor: User, *, name: str, start_date: date, course_slug: str, facilitator_ids: list[int],
+                  now: datetime, invite_days: int) -> Cohort:
+    """Create a cohort with a fresh invite code; the caller commits."""
+    cohort = Cohort(name=name.strip(), start_date=start_date, course_slug=course_slug,
+                    invite_code=new_invite_code(), invite_expires_dt=now + timedelta(days=invite_days),
+                    facilitators=_facilitators(facilitator_ids))
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(actor, "cohort.create", cohort, cohort_id=cohort.id, name=cohort.name,
+                 facilitators=[f.username for f in cohort.facilitators])
+    return cohort
+
+
+def update_cohort(actor: User, cohort: Cohort, *, name: str, start_date: date, facilitator_ids: list[int]) -> None:
+    before = {"name": cohort.name, "start_date": cohort.start_date.isoformat(),
+              "facilitators": [f.username for f in cohort.facilitators]}
+    cohort.name = name.strip()
+    cohort.start_date = start_date
+    cohort.facilitators = _facilitators(facilitator_ids)
+    after = {"name": cohort.name, "start_date": cohort.start_date.isoformat(),
+             "facilitators": [f.username for f in cohort.facilitators]}
+    if before != after:
+        audit.record(actor, "cohort.update", cohort, cohort_id=cohort.id, before=before, after=after)
+
+
+def renew_invite(actor: User, cohort: Cohort, now: datetime, invite_days: int) -> None:
+    """Give the cohort a new invite code; the old one stops working at once."""
+    cohort.invite_code = new_invite_code()
+    cohort.invite_expires_dt = now + timedelta(days=invite_days)
+    audit.record(actor, "cohort.invite_renew", cohort, cohort_id=cohort.id)
+
+
+def create_account(actor: User, *, username: str, display_name: str, role: str, locale: str,
+                   email: str | None, phone: str | None, cohort: Cohort | None) -> User:
+    """Create an account with an unusable random password; the person sets one through a reset link."""
+    if role == Role.TRAINEE and cohort is None:
+        raise AccountError("cohort_id", _l("A trainee must belong to a cohort."))
+    if role == Role.ADMIN and actor.role != Role.ADMIN:
+        raise AccountError("role", _l("Only an administrator can create administrator accounts."))
+    user = create_user(username=username, display_name=display_name, password=secrets.token_urlsafe(24),
+                       role=role, locale=locale, email=email, phone=phone, actor=actor)
+    if role == Role.TRAINEE:
+        db.session.add(Enrollment(user=user, cohort=cohort))
+        audit.record(actor, "enrollment.create", user, cohort_id=cohort.id)
+    return user
+
+
+def set_active(actor: User, user: User, is_active: bool) -> None:
+    if user.id == actor.id:
+        raise AccountError("user", _l("You cannot deactivate your own account."))
+    if user.role == Role.ADMIN and actor.role != Role.ADMIN:
+        raise AccountError("user", _l("Only an administrator can change an administrator account."))
+    user.is_active = is_active
+    audit.record(actor, "account.activate" if is_active else "account.deactivate", user)
+
+
+def move_trainee(actor: User, trainee: User, cohort: Cohort) -> None:
+    """Move a trainee to another cohort; his enrollment, and with it all his work, moves along."""
+    enrollment = trainee.enrollment
+    if enrollment is None or enrollment.cohort_id == cohort.id:
+        return
+    old = enrollment.cohort_id
+    enrollment.cohort = cohort
+    audit.record(actor, "enrollment.move", trainee, cohort_id=cohort.id, from_cohort=old, to_cohort=cohort.id)

@@ -1,0 +1,191 @@
+"""Coordinators create cohorts and accounts, assign facilitators, move trainees."""
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from lms.access import role_required
+from lms.auth.services import AccountError
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.manage import services
+from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
+from lms.models import Cohort, Enrollment, Role, User
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+@bp.before_request
+@role_required(Role.COORDINATOR)
+def require_coordinator():
+    """Every page here is for coordinators and administrators."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _facilitator_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(User.id, User.display_name, User.username)
+                              .where(User.role == Role.FACILITATOR, User.is_active.is_(True))
+                              .order_by(User.display_name))
+    return [(row.id, f"{row.display_name} ({row.username})") for row in rows]
+
+
+def _cohort_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc()))]
+
+
+@bp.get("/")
+def cohorts():
+    """List every cohort with its size and facilitators."""
+    sizes = dict(db.session.execute(select(Enrollment.cohort_id, func.count()).group_by(Enrollment.cohort_id)).all())
+    rows = db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())).unique().all()
+    return render_template("manage/cohorts.html", cohorts=rows, sizes=sizes)
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+def new_cohort():
+    """Create a cohort."""
+    form = CohortForm()
+    form.facilitators.choices = _facilitator_choices()
+    if form.validate_on_submit():
+        cohort = services.create_cohort(current_user, name=form.name.data, start_date=form.start_date.data,
+                                        course_slug=current_app.config["COURSE_SLUG"],
+                                        facilitator_ids=form.facilitators.data, now=_now(),
+                                        invite_days=current_app.config["INVITE_CODE_DAYS"])
+        db.session.commit()
+        flash(_("Cohort created. Its invite code is %(code)s.", code=services.format_invite_code(cohort.invite_code)),
+              "success")
+        return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+    return render_template("manage/cohort_form.html", form=form, cohort=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+def cohort(cohort_id: int):
+    """Edit a cohort: name, calendar start, facilitators; see its invite code and trainees."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = CohortForm(obj=cohort if request.method == "GET" else None)
+    form.facilitators.choices = _facilitator_choices()
+    if request.method == "GET":
+        form.facilitators.data = [f.id for f in cohort.facilitators]
+    if form.validate_on_submit():
+        services.update_cohort(current_user, cohort, name=form.name.data, start_date=form.start_date.data,
+                               facilitator_ids=form.facilitators.data)
+        db.session.commit()
+        flash(_("Cohort saved."), "success")
+        return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+    trainees = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
+                                  .where(Enrollment.cohort_id == cohort.id).order_by(User.display_name)).all()
+    move_form = MoveTraineeForm()
+    move_form.cohort_id.choices = [c for c in _cohort_choices() if c[0] != cohort.id]
+    return render_template("manage/cohort_form.html", form=form, cohort=cohort, trainees=trainees,
+                           invite_code=services.format_invite_code(cohort.invite_code),
+                           move_form=move_form, button=EmptyForm())
+
+
+@bp.post("/cohorts/<int:cohort_id>/invite")
+def renew_invite(cohort_id: int):
+    """Replace the cohort's invite code."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if EmptyForm().validate_on_submit():
+        services.renew_invite(current_user, cohort, _now(), current_app.config["INVITE_CODE_DAYS"])
+        db.session.commit()
+        flash(_("New invite code: %(code)s. The old one no longer works.",
+                code=services.format_invite_code(cohort.invite_code)), "success")
+    return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+
+
+@bp.get("/users")
+def users():
+    """List accounts, filtered by role or searched by name."""
+    role = request.args.get("role", "")
+    q = request.args.get("q", "").strip()
+    query = select(User).order_by(User.role, User.display_name)
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == role)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.display_name).like(like), User.username.like(like)))
+    accounts = db.session.scalars(query.limit(500)).all()
+    cohort_names = dict(db.session.execute(select(Enrollment.user_id, Cohort.name).join(Cohort)).all())
+    return render_template("manage/users.html", accounts=accounts, role=role, q=q, roles=list(Role),
+                           cohort_names=cohort_names, button=EmptyForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    """Create an account of any role and hand out its first password link."""
+    form = UserForm()
+    form.cohort_id.choices = [(0, "—")] + _cohort_choices()
+    if form.validate_on_submit():
+        cohort = db.session.get(Cohort, form.cohort_id.data) if form.cohort_id.data else None
+        try:
+            user = services.create_account(current_user, username=form.username.data,
+                                           display_name=form.display_name.data, role=form.role.data,
+                                           locale=form.locale.data, email=form.email.data, phone=form.phone.data,
+                                           cohort=cohort)
+        except AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            link = _reset_link(user)
+            db.session.commit()
+            return render_template("reset_link.html", user=user, link=link, created=True)
+    return render_template("manage/user_form.html", form=form)
+
+
+def _reset_link(user: User) -> str:
+    from lms.auth.services import make_reset_link_token
+    token = make_reset_link_token(current_user, user, _now(), current_app.config["RESET_LINK_HOURS"])
+    return url_for("auth.reset_password", token=token, _external=True)
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+def reset_link(user_id: int):
+    """Make a one-time link with which the person chooses a new password."""
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if user.role == Role.ADMIN and current_user.role != Role.ADMIN:
+        abort(403)
+    link = _reset_link(user)
+    db.session.commit()
+    return render_template("reset_link.html", user=user, link=link, created=False)
+
+
+@bp.post("/users/<int:user_id>/active")
+def toggle_active(user_id: int):
+    """Deactivate an account (or activate it again); a deactivated account cannot log in."""
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.set_active(current_user, user, not user.is_active)
+        except AccountError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now active.", name=user.display_name) if user.is_active
+                  else _("%(name)s can no longer log in.", name=user.display_name), "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("manage.users"))
+
+
+@bp.post("/users/<int:user_id>/move")
+def move_trainee(user_id: int):
+    """Move a trainee to another cohort, keeping all his work."""
+    trainee = db.get_or_404(User, user_id)
+    form = MoveTraineeForm()
+    form.cohort_id.choices = _cohort_choices()
+    if trainee.enrollment is None:
+        abort(404)
+    if form.validate_on_submit():
+        target = db.get_or_404(Cohort, form.cohort_id.data)
+        services.move_trainee(current_user, trainee, target)
+        db.session.commit()
+        flash(_("%(name)s now belongs to %(cohort)s.", name=trainee.display_name, cohort=target.name), "success")
+        return redirect(url_for("manage.cohort", cohort_id=target.id))
+    abort(400)

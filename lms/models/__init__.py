@@ -1,0 +1,13 @@
+"""The database models, one module per aggregate; importing this package registers every table."""
+
+from lms.models.audit import AuditEvent
+from lms.models.cohorts import Cohort, Enrollment, cohort_facilitators
+from lms.models.progress import (ATTENDED, Attendance, AttendanceStatus, AttemptStatus, CohortWeek, LessonView,
+                                 QuizAttempt, Reflection, ReflectionStatus, ReflectionVersion, TraineeNote)
+from lms.models.users import PasswordReset, Role, User
+
+__all__ = [
+    "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Cohort", "CohortWeek",
+    "Enrollment", "LessonView", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
+    "ReflectionVersion", "Role", "TraineeNote", "User", "cohort_facilitators",
+]

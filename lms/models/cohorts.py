@@ -1,0 +1,53 @@
+"""Cohorts of trainees, their facilitators and enrollments."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.models._types import UTCDateTime, utcnow
+from lms.models.users import User
+
+cohort_facilitators = Table(
+    "cohort_facilitators",
+    db.metadata,
+    Column("cohort_id", ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[date]
+    timezone: Mapped[str] = mapped_column(String(40), default="America/Lima")
+    invite_code: Mapped[str] = mapped_column(String(16), unique=True)
+    invite_expires_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_all_open: Mapped[bool] = mapped_column(default=False)  # every week open, whatever the calendar
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facilitators: Mapped[list[User]] = relationship(
+        secondary=cohort_facilitators, order_by="User.display_name"
+    )
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="cohort")
+
+    def __repr__(self) -> str:
+        return f"<Cohort {self.id} {self.name!r}>"
+
+
+class Enrollment(db.Model):
+    """A trainee's place in a cohort; his work hangs from it and moves with it."""
+
+    __tablename__ = "enrollments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="RESTRICT"), index=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="enrollment", foreign_keys=[user_id])
+    cohort: Mapped[Cohort] = relationship(back_populates="enrollments")

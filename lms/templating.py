@@ -1,0 +1,40 @@
+"""What every template can use: the language, the menu for the person's role."""
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.models import Role
+
+ROLE_NAMES = {
+    Role.TRAINEE.value: _l("Trainee"),
+    Role.FACILITATOR.value: _l("Facilitator"),
+    Role.COORDINATOR.value: _l("Coordinator"),
+    Role.VERIFIER.value: _l("Verifier (municipality)"),
+    Role.ADMIN.value: _l("Administrator"),
+}
+
+NAV = {
+    Role.TRAINEE: [("learn.home", _l("My weeks"))],
+    Role.FACILITATOR: [("facilitate.index", _l("My cohorts"))],
+    Role.COORDINATOR: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
+                       ("manage.users", _l("Accounts"))],
+    Role.ADMIN: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
+                 ("manage.users", _l("Accounts"))],
+    Role.VERIFIER: [],
+}
+
+
+def init_app(app: Flask) -> None:
+    css = Path(app.static_folder) / "style.css"
+    static_version = hashlib.sha256(css.read_bytes()).hexdigest()[:8] if css.exists() else "0"
+
+    @app.context_processor
+    def common_context():
+        items = NAV.get(current_user.role, []) if current_user.is_authenticated else []
+        return {"current_locale": str(get_locale()), "nav_items": items, "static_version": static_version,
+                "role_names": ROLE_NAMES}
