@@ -7,6 +7,7 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from lms.auth.passwords import password_problem
+from lms.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -49,5 +50,5 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[("es", "Español"), ("en", "English")])
+    lang = SelectField(_l("Language"), choices=choices([("es", "Español"), ("en", "English")]))
     next = HiddenField()

@@ -117,7 +117,7 @@ def change_password():
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
-            login_user(current_user)  # the new session token keeps this browser logged in
+            login_user(current_user._get_current_object())  # the new session token keeps this browser logged in
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("learn.home"))
     return render_template("auth/change_password.html", form=form)

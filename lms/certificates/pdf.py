@@ -22,6 +22,7 @@ PAGE_WIDTH, PAGE_HEIGHT = 297, 210  # mm, A4 landscape
 TEXT_LEFT, TEXT_WIDTH = 30, 237
 QR_SIZE = 44  # mm; a version-13 code then has modules of about 0.64 mm
 QR_LEFT, QR_TOP = PAGE_WIDTH - 20 - QR_SIZE, PAGE_HEIGHT - 20 - QR_SIZE
+LINE_HEIGHT = 0.45  # mm per point of type size: 1.27 lines × 0.353 mm per point
 INK = (33, 33, 33)
 ACCENT = (31, 58, 95)
 WATERMARK_INK = (180, 0, 0)
@@ -138,8 +139,8 @@ def _draw_watermark(pdf: FPDF, text: str) -> None:
     with pdf.local_context(fill_opacity=0.25, text_color=WATERMARK_INK):
         with pdf.rotation(25, x=PAGE_WIDTH / 2, y=PAGE_HEIGHT / 2):
             pdf.set_font(FONT, "B", size)
-            pdf.set_xy(0, PAGE_HEIGHT / 2 - size * 0.18)
-            pdf.cell(PAGE_WIDTH, size * 0.36, text, align="C")
+            pdf.set_xy(0, PAGE_HEIGHT / 2 - size * LINE_HEIGHT / 2)
+            pdf.cell(PAGE_WIDTH, size * LINE_HEIGHT, text, align="C")
 
 
 def _centred(pdf: FPDF, text: str, size: float, bold: bool = False,
@@ -148,7 +149,7 @@ def _centred(pdf: FPDF, text: str, size: float, bold: bool = False,
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(*color)
     pdf.set_x(TEXT_LEFT)
-    pdf.multi_cell(TEXT_WIDTH, size * 0.45, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(TEXT_WIDTH, size * LINE_HEIGHT, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _fitting_size(pdf: FPDF, text: str, width: float, largest: float, smallest: float,

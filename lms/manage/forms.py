@@ -6,6 +6,7 @@ from wtforms import DateField, EmailField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.forms import choices
 from lms.templating import ROLE_NAMES
 
 
@@ -28,9 +29,9 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(min=3, max=120)])
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=40)],
                            description=_l("Lowercase letters, numbers, dots, hyphens or underscores."))
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     cohort_id = SelectField(_l("Cohort (trainees only)"), coerce=int, validators=[Optional()])
-    locale = SelectField(_l("Language"), choices=[("es", "Español"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=choices([("es", "Español"), ("en", "English")]))
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Email(), Length(max=254)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
 

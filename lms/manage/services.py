@@ -92,3 +92,26 @@ def move_trainee(actor: User, trainee: User, cohort: Cohort) -> None:
     old = enrollment.cohort_id
     enrollment.cohort = cohort
     audit.record(actor, "enrollment.move", trainee, cohort_id=cohort.id, from_cohort=old, to_cohort=cohort.id)
+
+
+def set_calendar(actor: User, cohort: Cohort, *, is_all_open: bool, week_dates: dict[int, date | None]) -> None:
+    """Set the cohort's own opening dates (a None date falls back to the weekly calendar) or open every week."""
+    from lms.models import CohortWeek
+    existing = {cw.week: cw for cw in db.session.scalars(select(CohortWeek).where(CohortWeek.cohort_id == cohort.id))}
+    changes = {}
+    for week, opens_on in week_dates.items():
+        current = existing.get(week)
+        if opens_on is None and current is not None:
+            db.session.delete(current)
+            changes[week] = None
+        elif opens_on is not None and current is None:
+            db.session.add(CohortWeek(cohort_id=cohort.id, week=week, opens_on=opens_on))
+            changes[week] = opens_on.isoformat()
+        elif opens_on is not None and current.opens_on != opens_on:
+            current.opens_on = opens_on
+            changes[week] = opens_on.isoformat()
+    if cohort.is_all_open != is_all_open:
+        cohort.is_all_open = is_all_open
+        changes["all_open"] = is_all_open
+    if changes:
+        audit.record(actor, "cohort.calendar", cohort, cohort_id=cohort.id, changes={str(k): v for k, v in changes.items()})

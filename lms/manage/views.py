@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from lms.access import role_required
 from lms.auth.services import AccountError
 from lms.extensions import db
-from lms.forms import EmptyForm
+from lms.forms import EmptyForm, choices
 from lms.manage import services
 from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
 from lms.models import Cohort, Enrollment, Role, User
@@ -28,15 +28,16 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _facilitator_choices() -> list[tuple[int, str]]:
+def _facilitator_choices():
     rows = db.session.execute(select(User.id, User.display_name, User.username)
                               .where(User.role == Role.FACILITATOR, User.is_active.is_(True))
                               .order_by(User.display_name))
-    return [(row.id, f"{row.display_name} ({row.username})") for row in rows]
+    return choices((row.id, f"{row.display_name} ({row.username})") for row in rows)
 
 
-def _cohort_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc()))]
+def _cohort_choices(exclude: int | None = None, blank: bool = False):
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc()))
+    return choices(([(0, "—")] if blank else []) + [(c.id, c.name) for c in cohorts if c.id != exclude])
 
 
 @bp.get("/")
@@ -81,7 +82,7 @@ def cohort(cohort_id: int):
     trainees = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
                                   .where(Enrollment.cohort_id == cohort.id).order_by(User.display_name)).all()
     move_form = MoveTraineeForm()
-    move_form.cohort_id.choices = [c for c in _cohort_choices() if c[0] != cohort.id]
+    move_form.cohort_id.choices = _cohort_choices(exclude=cohort.id)
     return render_template("manage/cohort_form.html", form=form, cohort=cohort, trainees=trainees,
                            invite_code=services.format_invite_code(cohort.invite_code),
                            move_form=move_form, button=EmptyForm())
@@ -120,7 +121,7 @@ def users():
 def new_user():
     """Create an account of any role and hand out its first password link."""
     form = UserForm()
-    form.cohort_id.choices = [(0, "—")] + _cohort_choices()
+    form.cohort_id.choices = _cohort_choices(blank=True)
     if form.validate_on_submit():
         cohort = db.session.get(Cohort, form.cohort_id.data) if form.cohort_id.data else None
         try:
@@ -189,3 +190,32 @@ def move_trainee(user_id: int):
         flash(_("%(name)s now belongs to %(cohort)s.", name=trainee.display_name, cohort=target.name), "success")
         return redirect(url_for("manage.cohort", cohort_id=target.id))
     abort(400)
+
+
+@bp.route("/cohorts/<int:cohort_id>/calendar", methods=["GET", "POST"])
+def calendar(cohort_id: int):
+    """Set when each week opens: the weekly calendar, a date of its own per week, or all weeks open."""
+    from datetime import date
+
+    from lms.learn.calendar import overrides_for, week_opens_on
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = EmptyForm()
+    errors = {}
+    if form.validate_on_submit():
+        dates = {}
+        for week in range(1, 13):
+            raw = request.form.get(f"w{week}", "").strip()
+            try:
+                dates[week] = date.fromisoformat(raw) if raw else None
+            except ValueError:
+                errors[week] = _("Write the date as YYYY-MM-DD, or leave it empty.")
+        if not errors:
+            services.set_calendar(current_user, cohort, is_all_open=request.form.get("all_open") == "1",
+                                  week_dates=dates)
+            db.session.commit()
+            flash(_("Calendar saved."), "success")
+            return redirect(url_for("manage.calendar", cohort_id=cohort.id))
+    overrides = overrides_for([cohort.id])[cohort.id]
+    weeks = [(w, overrides.get(w), week_opens_on(cohort, w, {})) for w in range(1, 13)]
+    return render_template("manage/calendar.html", cohort=cohort, weeks=weeks, form=form, errors=errors), \
+        (422 if errors else 200)

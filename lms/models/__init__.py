@@ -1,13 +1,15 @@
 """The database models, one module per aggregate; importing this package registers every table."""
 
 from lms.models.audit import AuditEvent
+from lms.models.certificates import Certificate, CertificateStatus, RevocationReason, VerificationCheck
 from lms.models.cohorts import Cohort, Enrollment, cohort_facilitators
 from lms.models.progress import (ATTENDED, Attendance, AttendanceStatus, AttemptStatus, CohortWeek, LessonView,
                                  QuizAttempt, Reflection, ReflectionStatus, ReflectionVersion, TraineeNote)
 from lms.models.users import PasswordReset, Role, User
 
 __all__ = [
-    "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Cohort", "CohortWeek",
+    "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
+    "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
     "Enrollment", "LessonView", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
     "ReflectionVersion", "Role", "TraineeNote", "User", "cohort_facilitators",
 ]

@@ -126,12 +126,14 @@ class _Reader:
             self.problem(f"unknown key {key!r} in {where}")
 
     def text(self, table: dict, where: str) -> Text:
-        """The 'es' and 'en' strings of a table; both must be present and non-empty."""
+        """The 'es' and 'en' strings of a table, stripped; both must be present and non-empty."""
+        texts = {}
         for lang in LANGUAGES:
             value = table.get(lang)
             if not isinstance(value, str) or not value.strip():
                 self.problem(f"{where} needs a non-empty {lang!r} text")
-        return Text(es=str(table.get("es", "")), en=str(table.get("en", "")))
+            texts[lang] = value.strip() if isinstance(value, str) else ""
+        return Text(**texts)
 
     def table(self, data: dict, key: str, where: str) -> dict:
         value = data.get(key, {})
