@@ -16,7 +16,8 @@ user_cli = AppGroup("user", help="Accounts.")
 cohort_cli = AppGroup("cohort", help="Cohorts.")
 course_cli = AppGroup("course", help="The course on disk.")
 gift_cli = AppGroup("gift", help="GIFT quiz files (Moodle's format).")
-for group in (user_cli, cohort_cli, course_cli, gift_cli):
+certs_cli = AppGroup("certs", help="Certificates and their signing keys.")
+for group in (user_cli, cohort_cli, course_cli, gift_cli, certs_cli):
     lms_cli.add_command(group)
 
 
@@ -144,6 +145,104 @@ def gift_export(dest):
             header = f"// {week.title(lang)}\n$CATEGORY: $course$/{course.slug}/w{week.number:02d}-{lang}\n\n"
             target.write_text(header + write_gift(week.quiz.questions(lang)), encoding="utf-8")
     click.echo(f"wrote {len(course.weeks) * 2} files to {dest}")
+
+
+@certs_cli.command("init-key")
+def certs_init_key():
+    """Create the first signing key in instance/keys/ (refuses if one exists)."""
+    from lms.certificates.keys import KeyExistsError
+    from lms.certificates.services import key_store
+    try:
+        key = key_store().init_key()
+    except KeyExistsError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"signing key created: {key.kid}")
+
+
+@certs_cli.command("rotate-key")
+def certs_rotate_key():
+    """Start signing with a new key; the old one stays published, so its certificates keep verifying."""
+    from lms.certificates.services import key_store
+    key = key_store().rotate()
+    click.echo(f"new active signing key: {key.kid}")
+
+
+@certs_cli.command("issue")
+@click.option("--username", required=True)
+@click.option("--name", "printed_name", help="Name as printed (default: the account's full name).")
+def certs_issue(username, printed_name):
+    """Issue a certificate to a trainee who completed the course."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from lms.certificates import services
+    from lms.certificates.codes import format_code
+    from lms.content.loader import current_course
+    from lms.learn.progress import progress_of
+    from lms.models import User
+
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None or user.enrollment is None:
+        raise click.BadParameter("no trainee with that username", param_hint="--username")
+    now, course = datetime.now(timezone.utc), current_course()
+    try:
+        cert = services.issue(None, user.enrollment, course, printed_name=printed_name or user.display_name,
+                              now=now, progress=progress_of(user.enrollment, course, now))
+    except services.CertificateError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"certificate issued: {format_code(cert.code)}")
+
+
+@certs_cli.command("revoke")
+@click.argument("code")
+@click.option("--reason", required=True, type=click.Choice(["error_emision", "fraude", "reemitido", "otro"]))
+def certs_revoke(code, reason):
+    """Revoke a certificate by its code (the record stays, marked REVOCADO)."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from lms.certificates import services
+    from lms.certificates.codes import check_code
+    from lms.models import Certificate
+
+    checked = check_code(code)
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == checked.code)) if checked.code else None
+    if cert is None:
+        raise click.BadParameter("no certificate with that code (or the code has a typing mistake)")
+    try:
+        services.revoke(None, cert, reason, datetime.now(timezone.utc))
+    except services.CertificateError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"revoked: {code}")
+
+
+@certs_cli.command("verify-offline")
+@click.argument("qr_text")
+@click.option("--jwks", "jwks_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="The published keys (/.well-known/jwks.json), saved to a file.")
+@click.option("--revocations", "revocations_file", type=click.File("r", encoding="utf-8"),
+              help="The signed revocation list (/status/revocations.json), saved to a file.")
+def certs_verify_offline(qr_text, jwks_file, revocations_file):
+    """Check the text of a certificate's QR code with no server; exit 1 unless it is valid."""
+    from lms.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
+
+    jwks = json.load(jwks_file)
+    revoked = ()
+    if revocations_file is not None:
+        try:
+            revoked = verify_revocation_list(json.load(revocations_file), jwks).codes
+        except RevocationListError as error:
+            raise click.ClickException(f"revocation list rejected: {error}") from None
+    result = verify_qr_text(qr_text, jwks, revoked)
+    click.echo(f"status: {result.status}")
+    if result.claims is not None:
+        c = result.claims
+        click.echo(f"name: {c.name}\ncourse: {c.course}\nhours: {c.hours}\nissued: {c.issued.isoformat()}")
+    sys.exit(0 if result.status == "valid" else 1)
 
 
 def init_app(app: Flask) -> None:

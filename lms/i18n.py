@@ -1,6 +1,6 @@
 """Languages: Spanish first, English beside it; the choice is remembered for the person."""
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_login import current_user
 
@@ -10,6 +10,8 @@ from lms.extensions import babel
 def select_locale() -> str:
     """The person's saved language, else the one chosen in this browser, else Spanish."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a CLI command: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

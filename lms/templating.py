@@ -18,14 +18,21 @@ ROLE_NAMES = {
     Role.ADMIN.value: _l("Administrator"),
 }
 
+REASON_NAMES = {
+    "error_emision": _l("issued in error"),
+    "fraude": _l("fraud"),
+    "reemitido": _l("replaced by a new certificate"),
+    "otro": _l("other reason"),
+}
+
 NAV = {
     Role.TRAINEE: [("learn.home", _l("My weeks"))],
     Role.FACILITATOR: [("facilitate.index", _l("My cohorts"))],
     Role.COORDINATOR: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
-                       ("manage.users", _l("Accounts"))],
+                       ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates"))],
     Role.ADMIN: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
-                 ("manage.users", _l("Accounts"))],
-    Role.VERIFIER: [],
+                 ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates"))],
+    Role.VERIFIER: [("verify.registry", _l("Registry")), ("verify.bulk", _l("Check a list"))],
 }
 
 
@@ -37,4 +44,4 @@ def init_app(app: Flask) -> None:
     def common_context():
         items = NAV.get(current_user.role, []) if current_user.is_authenticated else []
         return {"current_locale": str(get_locale()), "nav_items": items, "static_version": static_version,
-                "role_names": ROLE_NAMES}
+                "role_names": ROLE_NAMES, "reason_names": REASON_NAMES}

@@ -249,41 +249,43 @@ def _read_category(body: _Span) -> str:
 
 
 def _read_question(body: _Span, comment: str, category: str | None) -> Question:
-    line = body.line
     name, rest = _read_name(body)
+    opening, closing = _braces(rest)
+    kind, answers, single, general_feedback = "description", (), True, ""
+    if opening == -1:
+        text_format, text = _text_with_format(rest, "moodle")
+    else:
+        # Moodle inserts the blank only when text follows the block.
+        blank = _Span.of("" if rest.syntax.endswith("}") else _BLANK, body.line)
+        text_format, text = _text_with_format(rest[:opening] + blank + rest[closing + 1:], "moodle")
+        general_feedback, block = _general_feedback(rest[opening + 1:closing].strip(), text_format)
+        kind = _question_type(block)
+        answers, single = _ANSWER_READERS[kind](block, text_format, rest[opening:].line)
+    id_number, tags = _id_and_tags(comment)
+    return Question(name=name or _default_name(text), type=kind, text=text, text_format=text_format,
+                    answers=answers, general_feedback=general_feedback, single=single, category=category,
+                    line=body.line, id_number=id_number, tags=tags)
+
+
+def _braces(rest: _Span) -> tuple[int, int]:
+    """Where the answer block's first { and first } are; (-1, -1) when there is no block at all."""
     opening, closing = rest.find("{"), rest.find("}")
     if opening == -1 and closing == -1:
-        return _question_without_answers(name, rest, line, comment, category)
+        return opening, closing
     if closing == -1:
         raise _Problem(_l("the answer block opened with { is never closed with }"), rest[opening:].line)
     if opening == -1 or closing < opening:
         raise _Problem(_l("a } closes an answer block that was never opened (write \\} for a brace)"),
                        rest[closing:].line)
+    return opening, closing
 
-    block = rest[opening + 1:closing].strip()
-    blank = _Span.of("", line) if rest.syntax.endswith("}") else _Span.of(_BLANK, line)
-    text_format, text = _text_with_format(rest[:opening] + blank + rest[closing + 1:], "moodle")
 
-    general_feedback = ""
+def _general_feedback(block: _Span, text_format: str) -> tuple[str, _Span]:
+    """Take the general feedback (after the last ####) off the answer block; return (feedback, rest of block)."""
     separator = block.syntax.rfind("####")
-    if separator != -1:
-        general_feedback = _text_with_format(block[separator + 4:], text_format)[1]
-        block = block[:separator].strip()
-
-    kind = _question_type(block)
-    answers, single = _ANSWER_READERS[kind](block, text_format, rest[opening:].line)
-    id_number, tags = _id_and_tags(comment)
-    return Question(name=name or _default_name(text), type=kind, text=text, text_format=text_format,
-                    answers=answers, general_feedback=general_feedback, single=single, category=category,
-                    line=line, id_number=id_number, tags=tags)
-
-
-def _question_without_answers(name: str | None, rest: _Span, line: int, comment: str,
-                              category: str | None) -> Question:
-    text_format, text = _text_with_format(rest, "moodle")
-    id_number, tags = _id_and_tags(comment)
-    return Question(name=name or _default_name(text), type="description", text=text, text_format=text_format,
-                    category=category, line=line, id_number=id_number, tags=tags)
+    if separator == -1:
+        return "", block
+    return _text_with_format(block[separator + 4:], text_format)[1], block[:separator].strip()
 
 
 def _read_name(body: _Span) -> tuple[str | None, _Span]:

@@ -161,14 +161,14 @@ def _matches_number(number: float, answer: Answer) -> bool:
 
 
 def _score_matching(question: Question, response) -> float:
-    """Right pairs over real pairs; `response` maps a pair's index in `question.answers` to the answer chosen."""
-    pairs = [index for index, answer in enumerate(question.answers) if answer.question]
+    """Right pairs over real pairs; `response` maps a sub-question's index (extra answers not counted) to the answer chosen."""
+    pairs = [answer for answer in question.answers if answer.question]
     if not pairs or not isinstance(response, dict):
         return 0.0
     chosen = {}
     for key, value in response.items():
-        index = _index(key, len(question.answers))
+        index = _index(key, len(pairs))
         if index is not None and isinstance(value, str):
             chosen[index] = value.strip()
-    right = sum(1 for index in pairs if chosen.get(index) == question.answers[index].answer)
+    right = sum(1 for index, pair in enumerate(pairs) if chosen.get(index) == pair.answer)
     return right / len(pairs)

@@ -7,6 +7,7 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, rend
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from lms.access import STAFF, role_required
 from lms.content.loader import current_course
@@ -47,11 +48,15 @@ def home():
     if current_user.role in ROLE_HOMES:
         return redirect(url_for(ROLE_HOMES[current_user.role]))
     if current_user.role != Role.TRAINEE:
-        return render_template("learn/verifier_home.html")
+        return redirect(url_for("verify.registry"))
     course = current_course()
     enrollment = current_user.enrollment
     progress = progress_of(enrollment, course, _now())
-    return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort)
+    from lms.models import Certificate
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == current_user.id,
+                                                              Certificate.status == "valid"))
+    return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
+                           certificate=certificate)
 
 
 def _open_week_or_locked(number: int):

@@ -24,7 +24,7 @@ SHORT = question("::q::¿Número?{=100#exacto =%50%cien#en letras =%0%*#otra cos
 NUMBER = question("::q::¿7/2?{#3.5:0.1}")
 RANGE = question("::q::¿Entre 0.1 y 0.3?{#0.1..0.3}")
 YEAR = question("::q::¿Año?{# =2015:0#exacto =%50%2015:1#casi ~#no}")
-MATCH = question("::q::Relaciona.{=a -> uno =b -> dos =c -> tres = -> cuatro}")
+MATCH = question("::q::Relaciona.{=a -> uno = -> cuatro =b -> dos =c -> tres}")
 ESSAY = question("::q::Escribe.{}")
 DESCRIPTION = question("::q::Lee esto.")
 
@@ -140,7 +140,8 @@ def test_numerical_catch_all_and_negative_weights(gift, response, score):
     ({"0": "uno", "1": "dos"}, 2 / 3),
     ({0: " uno "}, 1 / 3),
     ({0: "dos", 1: "uno"}, 0.0),
-    ({0: "uno", 3: "cuatro"}, 1 / 3),   # the extra answer is not a pair to get right
+    ({0: "uno", 3: "cuatro"}, 1 / 3),   # the extra answer is not a sub-question: index 3 names nothing
+    ({1: "dos", 2: "tres"}, 2 / 3),     # sub-questions are counted without the extra answer before them
     ({0: "cuatro", 1: "cuatro", 2: "cuatro"}, 0.0),
     ({}, 0.0),
     ({0: 1}, 0.0),
@@ -151,7 +152,7 @@ def test_numerical_catch_all_and_negative_weights(gift, response, score):
     (["uno", "dos", "tres"], 0.0),
     (None, 0.0),
 ])
-def test_matching_scores_right_pairs_over_real_pairs(response, score):
+def test_matching_scores_right_pairs_over_real_pairs_by_sub_question_index(response, score):
     assert score_response(MATCH, response) == pytest.approx(score)
 
 

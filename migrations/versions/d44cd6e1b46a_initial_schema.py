@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 62d0b777a2f5
+Revision ID: d44cd6e1b46a
 Revises: 
-Create Date: 2026-11-28 05:01:58.714342
+Create Date: 2026-11-28 05:12:57.459313
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import lms.models._types  # custom column types used below
 
 
 # revision identifiers, used by Alembic.
-revision = '62d0b777a2f5'
+revision = 'd44cd6e1b46a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -52,6 +52,18 @@ def upgrade():
     sa.UniqueConstraint('session_token', name=op.f('uq_users_session_token')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
+    op.create_table('verification_checks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('outcome', sa.String(length=12), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('created_dt', lms.models._types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_verification_checks'))
+    )
+    with op.batch_alter_table('verification_checks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_verification_checks_code_hash'), ['code_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_verification_checks_created_dt'), ['created_dt'], unique=False)
+
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_dt', lms.models._types.UTCDateTime(timezone=True), nullable=False),
@@ -70,6 +82,43 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_created_dt'), ['created_dt'], unique=False)
+
+    op.create_table('certificates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('holder_name', sa.String(length=120), nullable=False),
+    sa.Column('course_slug', sa.String(length=60), nullable=False),
+    sa.Column('course_title', sa.String(length=200), nullable=False),
+    sa.Column('issuer', sa.String(length=200), nullable=False),
+    sa.Column('hours', sa.Integer(), nullable=False),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('completed_on', sa.Date(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_dt', lms.models._types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('kid', sa.String(length=64), nullable=False),
+    sa.Column('token', sa.Text(), nullable=False),
+    sa.Column('content_version', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('revoked_dt', lms.models._types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_reason', sa.String(length=20), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('replaced_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("revoked_reason IS NULL OR revoked_reason IN ('error_emision', 'fraude', 'reemitido', 'otro')", name=op.f('ck_certificates_revoked_reason')),
+    sa.CheckConstraint("status IN ('valid', 'revoked')", name=op.f('ck_certificates_status')),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_certificates_cohort_id_cohorts'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_certificates_issued_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['replaced_by_id'], ['certificates.id'], name=op.f('fk_certificates_replaced_by_id_certificates'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['users.id'], name=op.f('fk_certificates_revoked_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_certificates_user_id_users'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
+    sa.UniqueConstraint('code', name=op.f('uq_certificates_code'))
+    )
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificates_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificates_user_id'), ['user_id'], unique=False)
 
     op.create_table('cohort_facilitators',
     sa.Column('cohort_id', sa.Integer(), nullable=False),
@@ -246,6 +295,11 @@ def downgrade():
     op.drop_table('enrollments')
     op.drop_table('cohort_weeks')
     op.drop_table('cohort_facilitators')
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificates_user_id'))
+        batch_op.drop_index(batch_op.f('ix_certificates_cohort_id'))
+
+    op.drop_table('certificates')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_created_dt'))
         batch_op.drop_index(batch_op.f('ix_audit_events_cohort_id'))
@@ -253,6 +307,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_events_action'))
 
     op.drop_table('audit_events')
+    with op.batch_alter_table('verification_checks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_verification_checks_created_dt'))
+        batch_op.drop_index(batch_op.f('ix_verification_checks_code_hash'))
+
+    op.drop_table('verification_checks')
     op.drop_table('users')
     op.drop_table('cohorts')
     # ### end Alembic commands ###

@@ -1,0 +1,287 @@
+"""Issuing, printing, revoking and verifying certificates: the rules, without the request."""
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms import audit
+from lms.certificates.codes import check_code, format_code, new_code
+from lms.certificates.keys import KeyStore
+from lms.certificates.pdf import CertificatePrint, render_certificate_pdf
+from lms.certificates.tokens import (CertificateClaims, RevocationEntry, sign_revocation_list, sign_token,
+                                     verification_url)
+from lms.content.model import Course
+from lms.extensions import db
+from lms.learn.progress import CourseProgress, progress_for
+from lms.models import (Certificate, CertificateStatus, Enrollment, RevocationReason, User, VerificationCheck)
+
+
+class CertificateError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def key_store() -> KeyStore:
+    """The app's signing keys: ``<instance>/keys/``, encrypted when LMS_CERT_KEY_PASSPHRASE is set."""
+    path = Path(current_app.config.get("CERT_KEYS_DIR") or Path(current_app.instance_path) / "keys")
+    return KeyStore(path, current_app.config.get("CERT_KEY_PASSPHRASE") or None)
+
+
+# ---------------------------------------------------------------- who may get one
+
+@dataclass(frozen=True)
+class Candidate:
+    enrollment: Enrollment
+    progress: CourseProgress
+
+
+def valid_certificate_holders(user_ids) -> set[int]:
+    user_ids = list(user_ids)
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Certificate.user_id).where(Certificate.user_id.in_(user_ids),
+                                                                    Certificate.status == CertificateStatus.VALID.value)))
+
+
+def eligible(enrollments: list[Enrollment], course: Course, now: datetime) -> list[Candidate]:
+    """Trainees who completed the course (by the completion service) and hold no valid certificate."""
+    progress = progress_for(enrollments, course, now)
+    holders = valid_certificate_holders(e.user_id for e in enrollments)
+    return [Candidate(e, progress[e.id]) for e in enrollments
+            if progress[e.id].is_complete and e.user_id not in holders]
+
+
+def completion_date(progress: CourseProgress) -> date:
+    return max(w.opens_at for w in progress.weeks).date()
+
+
+# ---------------------------------------------------------------- issuing
+
+def issue(actor: User, enrollment: Enrollment, course: Course, *, printed_name: str, now: datetime,
+          progress: CourseProgress) -> Certificate:
+    """Issue a signed certificate to a trainee who completed the course; the caller commits."""
+    if not progress.is_complete:
+        raise CertificateError(_l("%(name)s has not completed the course yet.", name=enrollment.user.display_name))
+    if enrollment.user_id in valid_certificate_holders([enrollment.user_id]):
+        raise CertificateError(_l("%(name)s already holds a valid certificate.", name=enrollment.user.display_name))
+    printed_name = " ".join(printed_name.split())
+    if not 3 <= len(printed_name) <= 120:
+        raise CertificateError(_l("Write the name as it should be printed (3 to 120 characters)."))
+    locale = enrollment.user.locale
+    signing_key = key_store().active_key()
+    code = new_code()
+    claims = CertificateClaims(kid=signing_key.kid, code=code, name=printed_name, course=course.title(locale),
+                               hours=course.hours, issued=now.date())
+    certificate = Certificate(
+        code=code, user_id=enrollment.user_id, cohort_id=enrollment.cohort_id, holder_name=printed_name,
+        course_slug=course.slug, course_title=course.title(locale), issuer=course.issuer(locale), hours=course.hours,
+        locale=locale, completed_on=completion_date(progress), issued_on=now.date(), issued_dt=now,
+        issued_by_id=actor.id if actor else None, kid=signing_key.kid,
+        token=sign_token(claims, signing_key.private_key), content_version=course.version)
+    db.session.add(certificate)
+    db.session.flush()
+    audit.record(actor, "certificate.issue", certificate, cohort_id=enrollment.cohort_id,
+                 code=certificate.code, holder=printed_name)
+    return certificate
+
+
+def revoke(actor: User | None, certificate: Certificate, reason: str, now: datetime) -> None:
+    """Revoke a certificate: the record stays and verification shows REVOCADO with the date and reason."""
+    if reason not in {r.value for r in RevocationReason}:
+        raise CertificateError(_l("Choose a reason for the revocation."))
+    if certificate.status == CertificateStatus.REVOKED:
+        raise CertificateError(_l("This certificate is already revoked."))
+    certificate.status = CertificateStatus.REVOKED.value
+    certificate.revoked_dt, certificate.revoked_reason = now, reason
+    certificate.revoked_by_id = actor.id if actor else None
+    audit.record(actor, "certificate.revoke", certificate, cohort_id=certificate.cohort_id, code=certificate.code,
+                 reason=reason)
+
+
+def reissue(actor: User, certificate: Certificate, course: Course, *, printed_name: str, now: datetime) -> Certificate:
+    """Revoke a certificate as re-issued and give the same person a new one with a new code."""
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == certificate.user_id))
+    revoke(actor, certificate, RevocationReason.REISSUED.value, now)
+    db.session.flush()
+    progress = progress_for([enrollment], course, now)[enrollment.id]
+    new = issue(actor, enrollment, course, printed_name=printed_name, now=now, progress=progress)
+    certificate.replaced_by_id = new.id
+    return new
+
+
+# ---------------------------------------------------------------- printing
+
+def qr_url(certificate: Certificate, base_url: str) -> str:
+    return verification_url(base_url, certificate.code, certificate.token)
+
+
+def certificate_pdf(certificate: Certificate, base_url: str) -> bytes:
+    """The PDF in the holder's language; rendered once per certificate state and cached."""
+    return _cached_pdf(certificate.id, certificate.status, base_url, certificate.code, certificate.holder_name,
+                       certificate.course_title, certificate.hours, certificate.issued_on, certificate.completed_on,
+                       certificate.issuer, certificate.locale, certificate.token)
+
+
+@lru_cache(maxsize=256)
+def _cached_pdf(certificate_id, status, base_url, code, name, course, hours, issued_on, completed_on, issuer,
+                locale, token) -> bytes:
+    with force_locale(locale):
+        data = CertificatePrint(
+            heading=_("Certificate of completion"),
+            awarded_to=_("awarded to"),
+            name=name,
+            course=course,
+            hours_line=_("%(hours)s hours of training: twelve weekly workshops and online work", hours=hours),
+            dates_line=_("Completed on %(completed)s · Issued on %(issued)s",
+                         completed=format_date(completed_on, "long"), issued=format_date(issued_on, "long")),
+            issuer=issuer,
+            code=format_code(code),
+            verify_line=_("Check it at %(url)s or scan the QR code", url=f"{base_url.rstrip('/')}/v"),
+            qr_url=verification_url(base_url, code, token),
+            watermark=_("REVOKED") if status == CertificateStatus.REVOKED else None,
+            lang=locale,
+        )
+    return render_certificate_pdf(data)
+
+
+# ---------------------------------------------------------------- verifying
+
+@dataclass(frozen=True)
+class Verification:
+    status: str                     # valid | revoked | not_found | malformed
+    code: str | None
+    certificate: Certificate | None
+
+    def public_json(self) -> dict:
+        """Exactly what the certificate itself prints, and its status: nothing else about the person."""
+        data = {"status": self.status, "code": format_code(self.code) if self.code else None}
+        cert = self.certificate
+        if cert is not None:
+            data.update({
+                "name": cert.holder_name, "course": cert.course_title, "hours": cert.hours,
+                "completed_on": cert.completed_on.isoformat(), "issued_on": cert.issued_on.isoformat(),
+                "issuer": cert.issuer,
+            })
+            if cert.status == CertificateStatus.REVOKED:
+                data.update({"revoked_on": cert.revoked_dt.date().isoformat(), "revocation_reason": cert.revoked_reason})
+        return data
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def verify(text: str, channel: str, now: datetime, log: bool = True) -> Verification:
+    """Tell a mistyped code (malformed) from an unknown one (not_found), and report a known one's status."""
+    checked = check_code(text or "")
+    if not checked.is_well_formed:
+        result = Verification("malformed", None, None)
+    else:
+        certificate = db.session.scalar(select(Certificate).where(Certificate.code == checked.code))
+        status = "not_found" if certificate is None else certificate.status
+        result = Verification(status, checked.code, certificate)
+    if log:
+        db.session.add(VerificationCheck(code_hash=code_hash(result.code or (text or "").strip().upper()),
+                                         outcome=result.status, channel=channel, created_dt=now))
+    return result
+
+
+def verify_many(codes: list[str], now: datetime) -> list[Verification]:
+    """Verify many codes with one query; each check is logged as a bulk check."""
+    checked = [check_code(c or "") for c in codes]
+    wanted = {c.code for c in checked if c.is_well_formed}
+    found = {}
+    if wanted:
+        for chunk in _chunks(sorted(wanted), 500):
+            found.update({c.code: c for c in db.session.scalars(select(Certificate).where(Certificate.code.in_(chunk)))})
+    results = []
+    for text, check in zip(codes, checked):
+        if not check.is_well_formed:
+            results.append(Verification("malformed", None, None))
+        else:
+            cert = found.get(check.code)
+            results.append(Verification("not_found" if cert is None else cert.status, check.code, cert))
+    db.session.add_all([VerificationCheck(code_hash=code_hash(r.code or ""), outcome=r.status, channel="bulk",
+                                          created_dt=now) for r in results])
+    return results
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# ---------------------------------------------------------------- bulk CSV for the municipality
+
+MAX_BULK_ROWS = 5000
+
+
+def read_codes_csv(raw: bytes) -> tuple[list[dict], str]:
+    """Rows of an uploaded CSV with a ``codigo`` column (``,`` or ``;``, BOM tolerated) and its separator.
+
+    Raises CertificateError with a message for the person when the file cannot be used.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")  # Excel's "CSV" on Windows in Spanish
+        except UnicodeDecodeError:
+            raise CertificateError(_l("The file is not a text CSV file.")) from None
+    first_line = text.splitlines()[0] if text.strip() else ""
+    separator = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=separator)
+    fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
+    if "codigo" not in fields and "código" not in fields:
+        raise CertificateError(_l("The file needs a column named “codigo” with the certificate codes."))
+    column = reader.fieldnames[fields.index("codigo" if "codigo" in fields else "código")]
+    rows = []
+    for row in reader:
+        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+                    | {"codigo": (row.get(column) or "").strip()})
+        if len(rows) > MAX_BULK_ROWS:
+            raise CertificateError(_l("The file has more than %(n)s rows. Split it into smaller files.",
+                                      n=MAX_BULK_ROWS))
+    if not rows:
+        raise CertificateError(_l("The file has no rows under its header."))
+    return rows, separator
+
+
+def name_key(name: str) -> str:
+    """A name folded for comparison: case, accents and spacing ignored (Ñahui = nahui)."""
+    import unicodedata
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+def bulk_rows(rows: list[dict], results: list[Verification]) -> tuple[list[str], list[list]]:
+    """The answer CSV: each row's code, status, printed name, course, date and whether the given name matches."""
+    header = ["codigo", "estado", "nombre_certificado", "curso", "fecha_emision", "coincide_nombre"]
+    out = []
+    for row, result in zip(rows, results):
+        cert = result.certificate
+        given = row.get("nombre") or row.get("name") or ""
+        match = "" if not given or cert is None else ("si" if name_key(given) == name_key(cert.holder_name) else "no")
+        out.append([row["codigo"], result.status, cert.holder_name if cert else "", cert.course_title if cert else "",
+                    cert.issued_on.isoformat() if cert else "", match])
+    return header, out
+
+
+# ---------------------------------------------------------------- for offline verifiers
+
+def revocation_document(now: datetime) -> dict:
+    """The signed list of every revoked code, for verifiers who check QR codes offline."""
+    revoked = db.session.scalars(select(Certificate).where(Certificate.status == CertificateStatus.REVOKED.value))
+    entries = [RevocationEntry(code=c.code, revoked_on=c.revoked_dt.date(), reason=c.revoked_reason) for c in revoked]
+    return sign_revocation_list(entries, key_store().active_key().private_key, issued=now)

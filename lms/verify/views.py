@@ -1,0 +1,135 @@
+"""The public side of a certificate, and the municipality's registry and bulk checks."""
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lms.access import role_required
+from lms.certificates import services
+from lms.certificates.codes import check_code, format_code
+from lms.extensions import db, limiter
+from lms.facilitate.services import csv_bytes
+from lms.forms import EmptyForm
+from lms.models import Certificate, Role
+
+bp = Blueprint("verify", __name__)
+
+PUBLIC_LIMIT = "120 per minute"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@bp.after_request
+def keep_out_of_search_engines(response):
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.route("/v", methods=["GET"])
+@bp.route("/v/<code>", methods=["GET"])
+@bp.route("/V/<code>", methods=["GET"])
+@limiter.limit(PUBLIC_LIMIT)
+def page(code: str | None = None):
+    """Verify a certificate by its code: VÁLIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
+    typed = request.args.get("code")
+    if typed is not None:
+        checked = check_code(typed)
+        return redirect(url_for("verify.page", code=checked.code if checked.is_well_formed else typed.strip()[:40]))
+    if code is None:
+        return render_template("verify/page.html", result=None, code="")
+    result = services.verify(code, "web", _now())
+    db.session.commit()
+    status_code = 404 if result.status in ("not_found", "malformed") else 200
+    return render_template("verify/page.html", result=result, code=code, format_code=format_code), status_code
+
+
+@bp.get("/api/v1/verify/<code>")
+@limiter.limit(PUBLIC_LIMIT)
+def api(code: str):
+    """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
+    result = services.verify(code, "api", _now())
+    db.session.commit()
+    return jsonify(result.public_json()), 404 if result.status in ("not_found", "malformed") else 200
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks():
+    """Every public key that has signed certificates, with its status and validity window."""
+    response = jsonify(services.key_store().jwks())
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/status/revocations.json")
+def revocations():
+    """The signed list of revoked certificate codes, for offline verifiers."""
+    response = jsonify(services.revocation_document(_now()))
+    response.cache_control.public = True
+    response.cache_control.max_age = 600
+    return response
+
+
+@bp.get("/verify/registry")
+@role_required(Role.VERIFIER, Role.COORDINATOR)
+def registry():
+    """The registry of certified promoters: name, cohort, date, code, status; searchable."""
+    q = request.args.get("q", "").strip()
+    query = (select(Certificate).options(joinedload(Certificate.cohort))
+             .order_by(Certificate.issued_on.desc(), Certificate.holder_name))
+    certificates = db.session.scalars(query).all()
+    if q:
+        # Names are matched in Python so that "nahui" finds "Ñahui" on every database.
+        checked, wanted = check_code(q), services.name_key(q)
+        certificates = [c for c in certificates
+                        if wanted in services.name_key(c.holder_name) or (checked.code and c.code == checked.code)]
+    return render_template("verify/registry.html", certificates=certificates, q=q, format_code=format_code)
+
+
+@bp.get("/verify/registry.csv")
+@role_required(Role.VERIFIER, Role.COORDINATOR)
+def registry_csv():
+    """The registry as CSV (UTF-8 with BOM, `;`), for the municipal records."""
+    certificates = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
+                                      .order_by(Certificate.issued_on, Certificate.holder_name)).all()
+    header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion"]
+    rows = [[c.holder_name, c.cohort.name, c.issued_on.isoformat(), format_code(c.code), c.status,
+             c.revoked_dt.date().isoformat() if c.revoked_dt else "", c.revoked_reason or ""] for c in certificates]
+    separator = "," if request.args.get("sep") == "," else ";"
+    return Response(csv_bytes(header, rows, separator), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="registro-promotores.csv"'})
+
+
+@bp.route("/verify/bulk", methods=["GET", "POST"])
+@role_required(Role.VERIFIER, Role.COORDINATOR)
+def bulk():
+    """Check many codes at once from a CSV with a ``codigo`` column; answer with a CSV."""
+    form = EmptyForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            error = _("Choose a CSV file.")
+        else:
+            try:
+                rows, separator = services.read_codes_csv(upload.read(services.MAX_BULK_ROWS * 200 + 1))
+            except services.CertificateError as bad_file:
+                error = bad_file.message
+            else:
+                results = services.verify_many([r["codigo"] for r in rows], _now())
+                from lms import audit
+                audit.record(current_user, "certificate.bulk_verify", None, rows=len(rows))
+                db.session.commit()
+                header, lines = services.bulk_rows(rows, results)
+                return Response(csv_bytes(header, lines, separator), mimetype="text/csv; charset=utf-8",
+                                headers={"Content-Disposition": 'attachment; filename="verificacion.csv"'})
+    return render_template("verify/bulk.html", form=form, error=error,
+                           max_rows=services.MAX_BULK_ROWS), (422 if error else 200)

@@ -1,0 +1,230 @@
+"""Certificates the municipality can trust: issue, download, verify online and offline, revoke."""
+
+import io
+import json
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import post_form
+from lms.certificates import services
+from lms.certificates.codes import format_code
+from lms.content.loader import current_course
+from lms.extensions import db
+from lms.learn.demo_progress import _complete_week
+from lms.models import AuditEvent, Certificate, VerificationCheck
+
+
+@pytest.fixture
+def graduate(world):
+    """José, who completed all twelve weeks."""
+    world.cohort.start_date = date.today() - timedelta(days=120)
+    db.session.commit()
+    course = current_course()
+    start = datetime.now(timezone.utc) - timedelta(days=100)
+    for week in range(1, 13):
+        _complete_week(world.trainee, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
+    db.session.commit()
+    return world.trainee
+
+
+def _issue(client, auth, graduate, name="José Ñahui Quispe"):
+    auth.login("coordinadora")
+    page = client.get("/manage/certificates").get_data(as_text=True)
+    assert "José Ñahui" in page
+    enrollment = graduate.enrollment.id
+    post_form(client, "/manage/certificates/issue", {"enrollment": str(enrollment), f"name-{enrollment}": name},
+              form_url="/manage/certificates")
+    return db.session.scalar(select(Certificate))
+
+
+def test_coordinator_issues_with_the_name_as_printed_and_it_is_audited(client, auth, graduate):
+    cert = _issue(client, auth, graduate)
+    assert cert.holder_name == "José Ñahui Quispe"
+    assert cert.content_version == current_course().version
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.issue")) is not None
+
+
+def test_double_clicked_issue_makes_one_certificate(client, auth, graduate):
+    _issue(client, auth, graduate)
+    enrollment = graduate.enrollment.id
+    post_form(client, "/manage/certificates/issue", {"enrollment": str(enrollment)}, form_url="/manage/certificates")
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_only_complete_trainees_are_eligible(client, auth, world):
+    auth.login("coordinadora")
+    assert "José Ñahui" not in client.get("/manage/certificates").get_data(as_text=True).split("Emitidos")[0]
+    enrollment = world.trainee.enrollment.id
+    post_form(client, "/manage/certificates/issue", {"enrollment": str(enrollment)}, form_url="/manage/certificates")
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
+
+
+@pytest.mark.parametrize("username", ["jose", "facilitadora", "municipio"])
+def test_nobody_but_a_coordinator_issues_or_revokes(client, auth, graduate, username):
+    auth.login(username)
+    assert client.post("/manage/certificates/issue", data={}).status_code in (400, 403)
+    assert client.get("/manage/certificates").status_code == 403
+
+
+def test_trainee_sees_and_downloads_his_certificate(client, auth, graduate):
+    cert = _issue(client, auth, graduate)
+    auth.logout()
+    auth.login("jose")
+    assert "Tu certificado" in client.get("/").get_data(as_text=True)
+    page = client.get("/certificate").get_data(as_text=True)
+    assert format_code(cert.code) in page
+    pdf = client.get("/certificate.pdf")
+    assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg") or not shutil.which("pdftoppm"),
+                    reason="needs zbar-tools and poppler-utils (Debian packages)")
+def test_the_pdf_qr_code_decodes_to_the_verification_url(client, auth, graduate, tmp_path):
+    cert = _issue(client, auth, graduate)
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(services.certificate_pdf(cert, "https://promotores.example.pe/"))
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    image = next(tmp_path.glob("page*.png"))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True).stdout.strip()
+    assert decoded == f"HTTPS://PROMOTORES.EXAMPLE.PE/V/{cert.code}#{cert.token}"
+
+
+def test_anyone_verifies_a_valid_certificate_and_sees_only_what_it_prints(client, auth, graduate):
+    graduate.email, graduate.phone = "jose@example.pe", "987654321"
+    db.session.commit()
+    cert = _issue(client, auth, graduate)
+    auth.logout()
+    response = client.get(f"/v/{format_code(cert.code).lower()}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "VÁLIDO" in page and "José Ñahui Quispe" in page
+    assert "jose@example.pe" not in page and "987654321" not in page and "jose" not in page.replace("José", "")
+    assert response.headers["X-Robots-Tag"].startswith("noindex")
+    api = client.get(f"/api/v1/verify/{cert.code}").get_json()
+    assert api["status"] == "valid" and api["name"] == "José Ñahui Quispe"
+    assert "email" not in json.dumps(api) and "987654321" not in json.dumps(api)
+
+
+def test_a_mistyped_code_is_told_apart_from_an_unknown_one(client):
+    from lms.certificates.codes import check_symbol, new_code
+    code = new_code()
+    typo = code[:3] + ("X" if code[3] != "X" else "Y") + code[4:]
+    assert client.get(f"/api/v1/verify/{typo}").get_json()["status"] == "malformed"
+    assert "CÓDIGO CON ERROR" in client.get(f"/v/{typo}").get_data(as_text=True)
+    assert client.get(f"/api/v1/verify/{code}").get_json()["status"] == "not_found"
+    assert "NO ENCONTRADO" in client.get(f"/v/{code}").get_data(as_text=True)
+    assert check_symbol(code[:15]) == code[15]
+
+
+def test_every_check_is_logged_with_a_hash_of_the_code_only(client):
+    client.get("/api/v1/verify/ABCD-EFGH-JKMN-PQRS")
+    check = db.session.scalar(select(VerificationCheck))
+    assert check.channel == "api" and len(check.code_hash) == 64 and "ABCD" not in check.code_hash
+
+
+def test_revoked_reads_revocado_with_date_and_reason_never_not_found(client, auth, graduate):
+    cert = _issue(client, auth, graduate)
+    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision"},
+              form_url="/manage/certificates")
+    auth.logout()
+    page = client.get(f"/v/{cert.code}").get_data(as_text=True)
+    assert "REVOCADO" in page and "emitido por error" in page
+    assert client.get(f"/api/v1/verify/{cert.code}").get_json()["status"] == "revoked"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoke")) is not None
+
+
+def test_reissue_revokes_the_old_code_and_gives_a_new_one(client, auth, graduate):
+    old = _issue(client, auth, graduate, name="Jose Nahui")
+    post_form(client, f"/manage/certificates/{old.id}/revoke",
+              {"reason": "reemitido", "reissue": "1", "name": "José Ñahui Quispe"}, form_url="/manage/certificates")
+    db.session.expire_all()
+    new = db.session.scalar(select(Certificate).where(Certificate.status == "valid"))
+    assert new.code != old.code and new.holder_name == "José Ñahui Quispe"
+    assert old.status == "revoked" and old.revoked_reason == "reemitido" and old.replaced_by_id == new.id
+
+
+def test_offline_verification_from_the_qr_text_alone(app, runner, client, auth, graduate, tmp_path):
+    cert = _issue(client, auth, graduate)
+    qr_text = services.qr_url(cert, "https://promotores.example.pe/")
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(client.get("/.well-known/jwks.json").get_data(as_text=True))
+    ok = runner.invoke(args=["lms", "certs", "verify-offline", qr_text, "--jwks", str(jwks)])
+    assert ok.exit_code == 0 and "status: valid" in ok.output and "José Ñahui Quispe" in ok.output
+    tampered = qr_text[:-3] + ("A" if qr_text[-3] != "A" else "B") + qr_text[-2:]
+    assert runner.invoke(args=["lms", "certs", "verify-offline", tampered, "--jwks", str(jwks)]).exit_code == 1
+    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "fraude"}, form_url="/manage/certificates")
+    revocations = tmp_path / "revocations.json"
+    revocations.write_text(client.get("/status/revocations.json").get_data(as_text=True))
+    revoked = runner.invoke(args=["lms", "certs", "verify-offline", qr_text, "--jwks", str(jwks),
+                                  "--revocations", str(revocations)])
+    assert revoked.exit_code == 1 and "status: revoked" in revoked.output
+
+
+def test_old_certificates_keep_verifying_after_key_rotation(runner, client, auth, graduate, tmp_path):
+    cert = _issue(client, auth, graduate)
+    assert runner.invoke(args=["lms", "certs", "rotate-key"]).exit_code == 0
+    keys = client.get("/.well-known/jwks.json").get_json()["keys"]
+    assert {k["status"] for k in keys} == {"active", "retired"} and all("d" not in k for k in keys)
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": keys}))
+    out = runner.invoke(args=["lms", "certs", "verify-offline", services.qr_url(cert, "https://x.pe/"),
+                              "--jwks", str(jwks)])
+    assert out.exit_code == 0
+
+
+def test_signing_keys_live_in_the_instance_folder_with_mode_600(app, client, auth, graduate):
+    import os
+    import stat
+    _issue(client, auth, graduate)
+    keys_dir = os.path.join(app.instance_path, "keys")
+    pems = [f for f in os.listdir(keys_dir) if f.endswith(".pem")]
+    assert pems and all(stat.S_IMODE(os.stat(os.path.join(keys_dir, f)).st_mode) == 0o600 for f in pems)
+
+
+def _bulk(client, content: bytes):
+    return post_form(client, "/verify/bulk", {"file": (io.BytesIO(content), "codigos.csv")},
+                     content_type="multipart/form-data")
+
+
+def test_municipality_verifies_a_csv_of_codes_with_semicolons_bom_and_formulas(client, auth, graduate):
+    cert = _issue(client, auth, graduate)
+    auth.logout()
+    auth.login("municipio")
+    rows = "\ufeffcodigo;nombre\r\n" + f"{format_code(cert.code)};jose nahui quispe\r\n" + \
+        "=cmd|'/c calc'!A1;x\r\nABCD-EFGH-JKMN-PQRS;y\r\n"
+    response = _bulk(client, rows.encode("utf-8"))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0].split(";")[:2] == ["codigo", "estado"]
+    assert lines[1].split(";")[1] == "valid" and lines[1].endswith(";si")
+    assert lines[2].startswith("'=cmd") and lines[2].split(";")[1] == "malformed"
+    assert lines[3].split(";")[1] in ("malformed", "not_found")
+
+
+def test_a_broken_csv_gets_a_clear_message(client, auth, world):
+    auth.login("municipio")
+    response = _bulk(client, b"nombre,fecha\r\nx,y\r\n")
+    assert response.status_code == 422
+    assert "codigo" in response.get_data(as_text=True)
+
+
+def test_registry_lists_certified_promoters_and_exports_them(client, auth, graduate):
+    cert = _issue(client, auth, graduate)
+    auth.logout()
+    auth.login("municipio")
+    assert client.get("/").headers["Location"] == "/verify/registry"
+    page = client.get("/verify/registry?q=ñahui").get_data(as_text=True)
+    assert format_code(cert.code) in page
+    csv_text = client.get("/verify/registry.csv").data.decode("utf-8-sig")
+    assert "José Ñahui Quispe" in csv_text
+
+
+def test_demo_graduate_holds_a_certificate_and_demo_prints_its_code(runner):
+    out = runner.invoke(args=["lms", "demo"])
+    code = out.output.split("demo certificate code: ")[1].split()[0]
+    assert services.verify(code, "web", datetime.now(timezone.utc), log=False).status == "valid"
