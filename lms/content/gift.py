@@ -31,7 +31,7 @@ _CATEGORY = "$CATEGORY:"
 _DEFAULT_NAME_LENGTH = 80
 _FALLBACK_NAME = "Question"
 
-_FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
+_FORMAT_PREFIX = re.compile(r"\[(" + "|".join(TEXT_FORMATS) + r")\]")
 # Moodle's weight pattern, kept as loose as Moodle's so the same answers count as weighted.
 _WEIGHT = re.compile(r"%(-*[0-9]{1,2}\.?[0-9]*)%")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -447,7 +447,7 @@ def _numerical_answer(piece: _Span, text_format: str) -> Answer:
     text, feedback = _answer_and_feedback(piece, text_format)
     if text == "*":
         return Answer(text="*", fraction=fraction, feedback=feedback)
-    value_and_tolerance = _numeric_answer(text)
+    value_and_tolerance = _value_and_tolerance(text)
     if value_and_tolerance is None:
         raise _Problem(_l('"%(answer)s" is not a number, a number:tolerance or a min..max range',
                           answer=text), piece.line)
@@ -455,23 +455,18 @@ def _numerical_answer(piece: _Span, text_format: str) -> Answer:
     return Answer(text=text, fraction=fraction, feedback=feedback, value=value, tolerance=tolerance)
 
 
-def _numeric_answer(text: str) -> tuple[float, float] | None:
+def _value_and_tolerance(text: str) -> tuple[float, float] | None:
     """Read `value`, `value:tolerance` or `min..max` into (value, tolerance); None if it is not one."""
     if text.find("..") > 0:
-        low, _, high = text.partition("..")
-        low_value, high_value = _number(low), _number(high)
-        if low_value is None or high_value is None:
+        low, high = (_number(bound) for bound in text.split("..", 1))
+        if low is None or high is None:
             return None
-        value = (low_value + high_value) / 2
-        tolerance = high_value - value
-    elif text.find(":") > 0:
-        value_text, _, tolerance_text = text.partition(":")
+        value = (low + high) / 2
+        tolerance = high - value
+    else:
+        value_text, _, tolerance_text = text.partition(":") if text.find(":") > 0 else (text, "", "0")
         value, tolerance = _number(value_text), _number(tolerance_text)
         if value is None or tolerance is None:
-            return None
-    else:
-        value, tolerance = _number(text), 0.0
-        if value is None:
             return None
     if not (math.isfinite(value) and math.isfinite(tolerance)):
         return None
@@ -488,6 +483,8 @@ def _read_essay(block: _Span, text_format: str, line: int) -> tuple[tuple[Answer
     return (), True
 
 
+# Each reader takes the answer block (general feedback already removed), the question's text format
+# and the line of its "{", and returns (answers, single).
 _ANSWER_READERS = {
     "multichoice": _read_multichoice,
     "matching": _read_matching,
@@ -568,8 +565,9 @@ def _write_shortanswer(question: Question) -> str:
     if len(question.answers) == 1 and _has_arrow(question.answers[0]):
         # "=" and "->" together would read back as matching; a lone answer needs no "=".
         answer = question.answers[0]
-        return "{" + f"%{_percent(answer.fraction)}%" + _escape_with_prefix(answer.text, question.text_format) + \
-            _feedback_source(answer.feedback, question.text_format) + _inline_general_feedback(question) + "}"
+        text = _escape_with_prefix(answer.text, question.text_format)
+        feedback = _feedback_source(answer.feedback, question.text_format)
+        return "{%" + _percent(answer.fraction) + "%" + text + feedback + _inline_general_feedback(question) + "}"
     lines = []
     for answer in question.answers:
         text = _escape_with_prefix(answer.text, question.text_format)
@@ -586,13 +584,13 @@ def _write_numerical(question: Question) -> str:
     lines = []
     last = len(question.answers) - 1
     for index, answer in enumerate(question.answers):
-        feedback = _feedback_source(answer.feedback, question.text_format)
         if answer.text == "*" and answer.fraction == 0 and index == last:
-            lines.append("~" + (feedback or "#"))
-            continue
-        weight = "" if answer.fraction == 1 else f"%{_percent(answer.fraction)}%"
-        lines.append("=" + weight + _numeric_source(answer) + feedback)
-    return "{#\n" + "".join(f"\t{line}\n" for line in lines) + _general_feedback_line(question) + "}"
+            lines.append("~#" + _escape_with_prefix(answer.feedback, question.text_format))
+        else:
+            weight = "" if answer.fraction == 1 else f"%{_percent(answer.fraction)}%"
+            feedback = _feedback_source(answer.feedback, question.text_format)
+            lines.append("=" + weight + _numeric_source(answer) + feedback)
+    return _block_lines(lines, question, opening="{#")
 
 
 def _numeric_source(answer: Answer) -> str:
@@ -600,16 +598,17 @@ def _numeric_source(answer: Answer) -> str:
     if answer.text == "*" or answer.value is None:
         return _escape(answer.text)
     tolerance = answer.tolerance or 0.0
-    if _NUMERIC_SOURCE.fullmatch(answer.text) and _numeric_answer(answer.text) == (answer.value, tolerance):
+    if _NUMERIC_SOURCE.fullmatch(answer.text) and _value_and_tolerance(answer.text) == (answer.value, tolerance):
         return answer.text
     return f"{answer.value!r}:{tolerance!r}"
 
 
 def _write_matching(question: Question) -> str:
-    lines = [
-        "=" + _escape_with_prefix(answer.question or "", question.text_format) + " -> " + _escape(answer.answer or answer.text)
-        for answer in question.answers
-    ]
+    lines = []
+    for answer in question.answers:
+        # The answer side of a pair takes no [format] prefix in Moodle, so it gets none here.
+        sub_question = _escape_with_prefix(answer.question or "", question.text_format)
+        lines.append(f"={sub_question} -> {_escape(answer.answer or answer.text)}")
     return _block_lines(lines, question)
 
 
@@ -640,8 +639,9 @@ _ANSWER_WRITERS = {
 }
 
 
-def _block_lines(lines: list[str], question: Question) -> str:
-    return "{\n" + "".join(f"\t{line}\n" for line in lines) + _general_feedback_line(question) + "}"
+def _block_lines(lines: list[str], question: Question, opening: str = "{") -> str:
+    """An answer block with one answer per line, general feedback last."""
+    return opening + "\n" + "".join(f"\t{line}\n" for line in lines) + _general_feedback_line(question) + "}"
 
 
 def _general_feedback_line(question: Question) -> str:
@@ -671,6 +671,7 @@ def _format_prefix(text: str, text_format: str, default_format: str) -> str:
 
 
 def _escape(text: str) -> str:
+    """Escape GIFT's reserved characters; a newline becomes \\n because a real one could end the question."""
     escaped = text.replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
     for char in "~=#{}:":
         escaped = escaped.replace(char, "\\" + char)
@@ -683,7 +684,10 @@ def _escape_category(category: str) -> str:
 
 
 def _escape_bracket(text: str) -> str:
-    """Escape ] in an id or tag; a trailing backslash gets a space (trimmed on reading) so it cannot escape the closing ]."""
+    """Escape ] in an id or tag.
+
+    A trailing backslash gets a space after it (trimmed on reading) so that it cannot escape the closing ].
+    """
     escaped = text.replace("]", "\\]")
     return escaped + " " if escaped.endswith("\\") else escaped
 

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from lms.content.gift import GiftError, Question, parse_gift
 from lms.content.markdown import render_course_markdown
+from lms.surveys.engine import Survey, check_survey, load_survey
 from lms.content.model import (LANGUAGES, Course, Html, Quiz, RubricCriterion, RubricLevel, Text, Week)
 
 WEEK_DIR = re.compile(r"^(\d{2})-([a-z0-9-]+)$")
@@ -228,8 +229,22 @@ def _read(root: Path) -> tuple[Course | None, list[str]]:
     for other in sorted(p for p in root.iterdir() if p.is_dir() and not WEEK_DIR.match(p.name)
                         and p.name not in {"surveys"}):
         reader.problem(other, "a folder that is neither a week (NN-slug) nor surveys/")
-    course = Course(weeks=tuple(weeks), version=content_version(root), **meta)
+    surveys = _read_surveys(reader, root / "surveys")
+    course = Course(weeks=tuple(weeks), version=content_version(root), surveys=surveys, **meta)
     return course, reader.problems
+
+
+def _read_surveys(reader: _Reader, folder: Path) -> tuple[Survey, ...]:
+    """The surveys in ``surveys/*.toml``, in file-name order (attitudes before knowledge)."""
+    surveys = []
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+        name = str(path.relative_to(reader.root.parent))
+        problems = check_survey(path, name=name)
+        if problems:
+            reader.problems.extend(problems)
+        else:
+            surveys.append(load_survey(path, name=name))
+    return tuple(surveys)
 
 
 def check_course(root: Path) -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from lms.content.gift import Question
+from lms.surveys.engine import Survey
 
 LANGUAGES = ("es", "en")
 
@@ -96,6 +97,7 @@ class Course:
     surveys_required: bool
     weeks: tuple[Week, ...]
     version: str  # a hash of every file of the course
+    surveys: tuple[Survey, ...] = ()  # taken before week 1 (pre) and in week 12 (post)
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     def week(self, number: int) -> Week | None:

@@ -65,16 +65,59 @@ def _complete_week(user: User, cohort: Cohort, course: Course, number: int, faci
                               status=AttendanceStatus.PRESENT.value, marked_by_id=facilitator.id, marked_dt=when))
 
 
+def answer_surveys(enrollment, course: Course, phase: str, equity: float, seed: int) -> None:
+    """Answer every survey of ``phase`` for a demo trainee: ``equity`` (0–1) is how often he picks the
+    equitable answer or the right option, so that the impact report has believable figures."""
+    import random
+
+    from lms.surveys import services as survey_services
+    rng = random.Random(seed)
+    for survey in course.surveys:
+        answers = {}
+        for item in survey.items:
+            if survey.kind == "scale":
+                best = 1 if item.reverse else 3
+                answers[item.id] = best if rng.random() < equity else rng.choice([2, 4 - best])
+            else:
+                right = item.correct_index
+                answers[item.id] = right if rng.random() < equity else (right + 1) % len(item.options)
+        survey_services.record(enrollment, survey, phase, answers, course)
+
+
 def _has_work(user: User) -> bool:
     return db.session.scalar(select(LessonView.id).where(LessonView.enrollment_id == user.enrollment.id)) is not None
 
 
+CLASSMATES = ("Miguel Ángel Torres Ccori", "Luis Alberto Chávez Rojas", "Pedro Pablo Saldaña Ruiz",
+              "Raúl Mendoza Yupanqui", "Wilmer Cárdenas Lázaro", "Julio César Ñique Paz", "Hugo Ramos Espinoza")
+
+
+def _graduating_class(graduate: User, users: dict[str, User]) -> list[User]:
+    """The graduate and his classmates, who also finished: enough people (8) for the impact report."""
+    from lms.models import Enrollment
+    people = [graduate]
+    for number, name in enumerate(CLASSMATES, start=1):
+        username = f"demo-promotor-{number}"
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, display_name=name, role="trainee", password_hash=graduate.password_hash)
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(Enrollment(user_id=user.id, cohort_id=graduate.enrollment.cohort_id))
+            db.session.flush()
+            db.session.refresh(user)
+        people.append(user)
+    return people
+
+
 def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
-    """Give demo-trainee weeks 1–2 complete and week 3 begun, demo-graduate all twelve; once only."""
+    """Give demo-trainee weeks 1–2 complete and week 3 begun; demo-graduate and seven classmates all twelve,
+    with pre and post surveys; once only."""
     course = current_course()
     facilitator = users["demo-facilitator"]
     trainee, graduate = users["demo-trainee"], users["demo-graduate"]
     if not _has_work(trainee):
+        answer_surveys(trainee.enrollment, course, "pre", 0.55, seed=1)
         start = datetime.combine(trainee.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
         for number in (1, 2):
             _complete_week(trainee, trainee.enrollment.cohort, course, number, facilitator,
@@ -84,10 +127,14 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
         first = week3.quiz.questions("es")[0]
         db.session.add(QuizAttempt(enrollment_id=trainee.enrollment.id, week=3, number=1, locale="es",
                                    content_version=course.version, responses={first.name: model_answer(first)}))
-    if not _has_work(graduate):
-        start = datetime.combine(graduate.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
+    for index, promoter in enumerate(_graduating_class(graduate, users), start=2):
+        if _has_work(promoter):
+            continue
+        answer_surveys(promoter.enrollment, course, "pre", 0.45 + 0.03 * (index % 4), seed=100 + index)
+        answer_surveys(promoter.enrollment, course, "post", 0.7 + 0.04 * (index % 5), seed=200 + index)
+        start = datetime.combine(promoter.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
         for number in range(1, 13):
-            _complete_week(graduate, graduate.enrollment.cohort, course, number, facilitator,
+            _complete_week(promoter, promoter.enrollment.cohort, course, number, facilitator,
                            start + timedelta(days=7 * (number - 1), hours=20))
     db.session.flush()
     return [_graduate_certificate(graduate, course, users["demo-coordinator"])]

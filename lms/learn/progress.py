@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from lms.content.model import Course
 from lms.extensions import db
 from lms.learn.calendar import WEEKS, overrides_for, week_is_open, week_opens_at
+from lms.surveys.services import phases_done
 from lms.models import (ATTENDED, Attendance, AttendanceStatus, AttemptStatus, Enrollment, LessonView,
                         QuizAttempt, Reflection, ReflectionStatus)
 
@@ -35,6 +36,7 @@ class Task(enum.StrEnum):
     QUIZ = "quiz"
     REFLECTION = "reflection"
     ATTENDANCE = "attendance"
+    SURVEY = "survey"   # the pre survey (week 1) or the post survey (week 12)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class WeekProgress:
     reflection_status: str | None
     attendance: str | None
     attendance_counts: bool
+    survey_pending: bool = False  # week 1: the pre survey; week 12: the post survey
 
     @property
     def attended(self) -> bool:
@@ -59,12 +62,16 @@ class WeekProgress:
     def remaining(self) -> tuple[Task, ...]:
         """What is still to do this week, in the order a trainee does it."""
         todo = []
+        if self.survey_pending and self.week == 1:
+            todo.append(Task.SURVEY)  # the baseline comes before the first lesson
         if not self.lesson_opened:
             todo.append(Task.LESSON)
         if not self.quiz_passed:
             todo.append(Task.QUIZ)
         if self.reflection_status != ReflectionStatus.ACCEPTED:
             todo.append(Task.REFLECTION)
+        if self.survey_pending and self.week != 1:
+            todo.append(Task.SURVEY)
         if self.attendance_counts and not self.attended:
             todo.append(Task.ATTENDANCE)
         return tuple(todo)
@@ -125,7 +132,7 @@ class CourseProgress:
 
 
 def progress_for(enrollments: list[Enrollment], course: Course, now: datetime) -> dict[int, CourseProgress]:
-    """Every enrollment's progress, keyed by enrollment id, in five queries whatever their number."""
+    """Every enrollment's progress, keyed by enrollment id, in six queries whatever their number."""
     if not enrollments:
         return {}
     ids = [e.id for e in enrollments]
@@ -150,6 +157,7 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime) -
     attendance = dict(((a.enrollment_id, a.week), a.status) for a in db.session.execute(
         select(Attendance.enrollment_id, Attendance.week, Attendance.status).where(Attendance.enrollment_id.in_(ids))))
 
+    surveys = phases_done(ids, course) if course.surveys_required and course.surveys else {}
     result = {}
     for enrollment in enrollments:
         cohort_overrides = overrides[enrollment.cohort_id]
@@ -169,10 +177,18 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime) -
                 reflection_status=reflections.get(key),
                 attendance=attendance.get(key),
                 attendance_counts=week.attendance_counts,
+                survey_pending=_survey_pending(surveys, enrollment.id, week.number),
             ))
         result[enrollment.id] = CourseProgress(enrollment_id=enrollment.id, weeks=tuple(weeks),
                                                min_attendance=course.min_attendance)
     return result
+
+
+def _survey_pending(done: dict[int, set[str]], enrollment_id: int, week: int) -> bool:
+    if not done:
+        return False
+    phase = {1: "pre", WEEKS: "post"}.get(week)
+    return phase is not None and phase not in done[enrollment_id]
 
 
 def progress_of(enrollment: Enrollment, course: Course, now: datetime) -> CourseProgress:

@@ -161,7 +161,10 @@ def _matches_number(number: float, answer: Answer) -> bool:
 
 
 def _score_matching(question: Question, response) -> float:
-    """Right pairs over real pairs; `response` maps a sub-question's index (extra answers not counted) to the answer chosen."""
+    """Right pairs over real pairs.
+
+    `response` maps a sub-question's index, counting only real pairs as the quiz form does, to the answer chosen.
+    """
     pairs = [answer for answer in question.answers if answer.question]
     if not pairs or not isinstance(response, dict):
         return 0.0

@@ -85,9 +85,12 @@ def lesson(number: int):
     course, week, enrollment, locked = _open_week_or_locked(number)
     if locked:
         return locked
+    progress = progress_of(enrollment, course, _now()).week(number)
+    if number == 1 and progress.survey_pending:
+        flash(_("Before the first lesson, answer two short surveys. They help us know if the course works."), "info")
+        return redirect(url_for("learn.surveys", phase="pre"))
     services.record_lesson_opened(enrollment, number)
     db.session.commit()
-    progress = progress_of(enrollment, course, _now()).week(number)
     return render_template("learn/lesson.html", week=week, progress=progress)
 
 
@@ -215,3 +218,61 @@ def reflection(number: int):
     return render_template("learn/reflection.html", week=week, reflection=reflection, text=text, error=error,
                            versions=versions, max_chars=max_chars, form=form, render_user_markdown=render_user_markdown,
                            ReflectionStatus=ReflectionStatus), (422 if error else 200)
+
+
+def _phase_open(phase: str) -> bool:
+    enrollment = current_user.enrollment
+    week = 1 if phase == "pre" else 12
+    overrides = overrides_for([enrollment.cohort_id])[enrollment.cohort_id]
+    return week_is_open(enrollment.cohort, week, _now(), overrides)
+
+
+@bp.get("/surveys/<phase>")
+@role_required(Role.TRAINEE)
+def surveys(phase: str):
+    """Go to the first survey of this phase that is still unanswered, or home when all are."""
+    from lms.surveys.services import PHASES, answered_surveys
+    course = current_course()
+    if phase not in PHASES or not course.surveys:
+        abort(404)
+    if not _phase_open(phase):
+        abort(403)
+    done = answered_surveys(current_user.enrollment, phase)
+    pending = [s for s in course.surveys if s.id not in done]
+    if not pending:
+        flash(_("Thank you: your answers are saved."), "success")
+        return redirect(url_for("learn.home"))
+    return redirect(url_for("learn.survey", phase=phase, survey_id=pending[0].id))
+
+
+@bp.route("/surveys/<phase>/<survey_id>", methods=["GET", "POST"])
+@role_required(Role.TRAINEE)
+def survey(phase: str, survey_id: str):
+    """Answer one survey (attitudes or knowledge) at the start or the end of the course."""
+    from lms.surveys import services as survey_services
+    course = current_course()
+    survey = next((s for s in course.surveys if s.id == survey_id), None)
+    if phase not in survey_services.PHASES or survey is None:
+        abort(404)
+    if not _phase_open(phase):
+        abort(403)
+    enrollment = current_user.enrollment
+    if survey.id in survey_services.answered_surveys(enrollment, phase):
+        return redirect(url_for("learn.surveys", phase=phase))
+    form = EmptyForm()
+    missing: list[str] = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            answers = survey_services.parse_answers(survey, request.form)
+        except survey_services.SurveyAnswerError as error:
+            missing = error.missing
+            flash(str(error.message), "error")
+        else:
+            survey_services.record(enrollment, survey, phase, answers, course)
+            db.session.commit()
+            return redirect(url_for("learn.surveys", phase=phase))
+    position = [s.id for s in course.surveys].index(survey.id) + 1
+    return render_template("learn/survey.html", survey=survey, phase=phase, form=form, missing=set(missing),
+                           position=position, total=len(course.surveys)), (422 if missing else 200)

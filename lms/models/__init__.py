@@ -5,11 +5,12 @@ from lms.models.certificates import Certificate, CertificateStatus, RevocationRe
 from lms.models.cohorts import Cohort, Enrollment, cohort_facilitators
 from lms.models.progress import (ATTENDED, Attendance, AttendanceStatus, AttemptStatus, CohortWeek, LessonView,
                                  QuizAttempt, Reflection, ReflectionStatus, ReflectionVersion, TraineeNote)
+from lms.models.surveys import SurveyResponse
 from lms.models.users import PasswordReset, Role, User
 
 __all__ = [
     "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
     "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
     "Enrollment", "LessonView", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
-    "ReflectionVersion", "Role", "TraineeNote", "User", "cohort_facilitators",
+    "ReflectionVersion", "Role", "SurveyResponse", "TraineeNote", "User", "cohort_facilitators",
 ]

@@ -53,7 +53,7 @@ PAGES = [
     ("facilitadora", "/facilitate/queue"),
     ("coordinadora", "/manage/"),
     ("jose", "/"),
-    ("jose", "/weeks/1"),
+    ("jose", "/weeks/2"),
 ]
 
 

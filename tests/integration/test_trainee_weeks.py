@@ -13,6 +13,39 @@ from lms.learn.progress import progress_of
 from lms.models import Attendance, AttemptStatus, LessonView, QuizAttempt, Reflection, ReflectionVersion
 
 
+@pytest.fixture(autouse=True)
+def baseline_answered(world):
+    """José has answered the start-of-course surveys, so week 1's lesson is open to him."""
+    from lms.learn.demo_progress import answer_surveys
+    answer_surveys(world.trainee.enrollment, current_course(), "pre", 0.5, seed=7)
+    db.session.commit()
+
+
+def test_the_baseline_survey_comes_before_the_first_lesson(client, auth, make_user, world):
+    make_user("nuevo", cohort=world.cohort)
+    auth.login("nuevo")
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/surveys/pre"' in home
+    response = client.get("/weeks/1")
+    assert response.headers["Location"] == "/surveys/pre"
+    first = client.get("/surveys/pre").headers["Location"]
+    assert first == "/surveys/pre/attitudes"
+    incomplete = post_form(client, first, {"i-a01": "1"})
+    assert incomplete.status_code == 422 and 'value="1" checked' in incomplete.get_data(as_text=True)
+    survey = current_course().surveys[0]
+    post_form(client, first, {f"i-{item.id}": "2" for item in survey.items})
+    knowledge = current_course().surveys[1]
+    post_form(client, "/surveys/pre/knowledge", {f"i-{item.id}": "0" for item in knowledge.items})
+    assert client.get("/weeks/1").status_code == 200
+
+
+def test_survey_answers_are_stored_under_a_pseudonym_not_the_person(world):
+    from lms.models import SurveyResponse
+    rows = db.session.scalars(select(SurveyResponse)).all()
+    assert rows and all(str(world.trainee.id) != r.pseudonym and len(r.pseudonym) == 64 for r in rows)
+    assert all(r.created_on.hour == 0 for r in rows)
+
+
 def _quiz_form(client, week: int, answers: dict, action: str):
     """Post quiz answers the way the form does; ``answers`` maps question name to its response."""
     page = client.get(f"/weeks/{week}/quiz").get_data(as_text=True)
@@ -246,6 +279,11 @@ def test_the_course_needs_twelve_weeks_and_the_minimum_attendance(world):
     for week in range(1, 13):
         _complete(world, week, attendance="excused" if week <= 3 else "present")
     progress = progress_of(world.trainee.enrollment, current_course(), datetime.now(timezone.utc))
+    assert progress.weeks_complete == 11 and not progress.week(12).is_complete  # the final survey is missing
+    from lms.learn.demo_progress import answer_surveys
+    answer_surveys(world.trainee.enrollment, current_course(), "post", 0.9, seed=3)
+    db.session.commit()
+    progress = progress_of(world.trainee.enrollment, current_course(), datetime.now(timezone.utc))
     assert progress.weeks_complete == 12
     assert progress.attendance_rate == pytest.approx(75.0)
     assert not progress.is_complete  # three excused absences leave him below 80 %
@@ -257,5 +295,5 @@ def test_the_course_needs_twelve_weeks_and_the_minimum_attendance(world):
 def test_english_trainee_gets_the_lesson_and_quiz_in_english(client, auth, make_user, world):
     make_user("john", cohort=world.cohort, locale="en")
     auth.login("john")
-    assert current_course().week(1).title("en") in client.get("/weeks/1").get_data(as_text=True)
-    assert "Send my answers" in client.get("/weeks/1/quiz").get_data(as_text=True)
+    assert current_course().week(2).title("en") in client.get("/weeks/2").get_data(as_text=True)
+    assert "Send my answers" in client.get("/weeks/2/quiz").get_data(as_text=True)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lms.content.gift import (QUESTION_TYPES, Answer, GiftError, Question, parse_gift, question_to_dict,
-                              write_gift)
+from lms.content.gift import (QUESTION_TYPES, TEXT_FORMATS, Answer, GiftError, Question, parse_gift,
+                              question_to_dict, write_gift)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gift"
 VALID_FIXTURES = ["all_types.gift", "bom_crlf.gift"]
@@ -102,7 +102,8 @@ def test_short_answer_reads_weights_feedback_and_the_wildcard(course_quiz):
 
 
 def test_numerical_exact_tolerance_and_range(course_quiz):
-    exact, tolerance, span = course_quiz["p09 número exacto"], course_quiz["p10 tolerancia"], course_quiz["p11 rango"]
+    exact, tolerance = course_quiz["p09 número exacto"], course_quiz["p10 tolerancia"]
+    span = course_quiz["p11 rango"]
     assert exact.answers == (Answer("12", 1.0, "Son doce semanas.", value=12.0, tolerance=0.0),)
     assert (tolerance.answers[0].value, tolerance.answers[0].tolerance) == (3.5, 0.1)
     assert tolerance.general_feedback == "Se acepta una décima de diferencia."
@@ -474,7 +475,8 @@ def test_question_to_dict_follows_the_json_contract(course_quiz):
 
 
 @pytest.mark.parametrize("name, max_score", [
-    ("p01 una respuesta", 1.0), ("p02 varias correctas", 1.0), ("p05 verdadero", 1.0), ("p07 respuesta corta", 1.0),
+    ("p01 una respuesta", 1.0), ("p02 varias correctas", 1.0), ("p05 verdadero", 1.0),
+    ("p07 respuesta corta", 1.0),
     ("p12 varios números", 1.0), ("p13 relacionar", 1.0), ("p14 ensayo", 1.0), ("p16 descripción", 0.0),
 ])
 def test_max_score_is_what_the_best_response_earns(course_quiz, name, max_score):
@@ -559,8 +561,7 @@ def questions(draw) -> Question:
     kind = draw(st.sampled_from(QUESTION_TYPES))
     answers, single = draw(answers_for(kind))
     return Question(
-        name=draw(WORD), type=kind, text=draw(TEXT), text_format=draw(st.sampled_from(["moodle", "html", "plain",
-                                                                                       "markdown"])),
+        name=draw(WORD), type=kind, text=draw(TEXT), text_format=draw(st.sampled_from(TEXT_FORMATS)),
         answers=answers, general_feedback="" if kind == "description" else draw(TEXT), single=single,
         category=draw(st.none() | WORD), id_number=draw(st.none() | LABEL),
         tags=tuple(draw(st.lists(LABEL, max_size=3, unique=True))),

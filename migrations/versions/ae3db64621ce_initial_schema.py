@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d44cd6e1b46a
+Revision ID: ae3db64621ce
 Revises: 
-Create Date: 2026-11-28 05:12:57.459313
+Create Date: 2026-11-28 05:15:54.816519
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import lms.models._types  # custom column types used below
 
 
 # revision identifiers, used by Alembic.
-revision = 'd44cd6e1b46a'
+revision = 'ae3db64621ce'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -165,6 +165,25 @@ def upgrade():
     with op.batch_alter_table('password_resets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_resets_user_id'), ['user_id'], unique=False)
 
+    op.create_table('survey_responses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pseudonym', sa.String(length=64), nullable=False),
+    sa.Column('survey_id', sa.String(length=40), nullable=False),
+    sa.Column('phase', sa.String(length=4), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=True),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('content_version', sa.String(length=20), nullable=False),
+    sa.Column('created_on', lms.models._types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("phase IN ('pre', 'post')", name=op.f('ck_survey_responses_phase')),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_survey_responses_cohort_id_cohorts'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_responses')),
+    sa.UniqueConstraint('pseudonym', 'survey_id', 'phase', name=op.f('uq_survey_responses_pseudonym'))
+    )
+    with op.batch_alter_table('survey_responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_responses_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_responses_pseudonym'), ['pseudonym'], unique=False)
+
     op.create_table('trainee_notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
@@ -285,6 +304,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_trainee_notes_trainee_id'))
 
     op.drop_table('trainee_notes')
+    with op.batch_alter_table('survey_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_responses_pseudonym'))
+        batch_op.drop_index(batch_op.f('ix_survey_responses_cohort_id'))
+
+    op.drop_table('survey_responses')
     with op.batch_alter_table('password_resets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_resets_user_id'))
 

@@ -1,0 +1,109 @@
+"""Taking the pre/post surveys and finding who has taken them, without storing who answered what.
+
+Answers are filed under a pseudonym: an HMAC of the enrollment id with a key kept outside the
+database (``LMS_SURVEY_KEY``, else a key generated once into ``instance/survey_key``). With the
+database alone nobody can tell whose answers they are; the app can still pair a man's baseline
+with his endline and know that he has answered.
+"""
+
+import hashlib
+import hmac
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.content.model import Course
+from lms.extensions import db
+from lms.models import Enrollment, SurveyResponse
+from lms.surveys.engine import Survey, score_attitudes, score_knowledge
+
+PHASES = ("pre", "post")
+
+
+class SurveyAnswerError(ValueError):
+    def __init__(self, message, missing: list[str]):
+        super().__init__(str(message))
+        self.message = message
+        self.missing = missing
+
+
+def _key() -> bytes:
+    configured = current_app.config.get("SURVEY_KEY")
+    if configured:
+        return str(configured).encode()
+    path = Path(current_app.instance_path) / "survey_key"
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it a moment ago
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(os.urandom(32).hex())
+    return path.read_text().strip().encode()
+
+
+def pseudonym(enrollment_id: int) -> str:
+    return hmac.new(_key(), f"enrollment:{enrollment_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def phases_done(enrollment_ids, course: Course) -> dict[int, set[str]]:
+    """For each enrollment, the phases in which every survey of the course is answered (one query)."""
+    names = {pseudonym(eid): eid for eid in enrollment_ids}
+    done: dict[int, set[str]] = {eid: set() for eid in enrollment_ids}
+    if not names or not course.surveys:
+        return done
+    answered: dict[tuple[int, str], set[str]] = {}
+    rows = db.session.execute(select(SurveyResponse.pseudonym, SurveyResponse.survey_id, SurveyResponse.phase)
+                              .where(SurveyResponse.pseudonym.in_(list(names))))
+    for name, survey_id, phase in rows:
+        answered.setdefault((names[name], phase), set()).add(survey_id)
+    wanted = {s.id for s in course.surveys}
+    for (eid, phase), surveys in answered.items():
+        if wanted <= surveys:
+            done[eid].add(phase)
+    return done
+
+
+def answered_surveys(enrollment: Enrollment, phase: str) -> set[str]:
+    return set(db.session.scalars(select(SurveyResponse.survey_id).where(
+        SurveyResponse.pseudonym == pseudonym(enrollment.id), SurveyResponse.phase == phase)))
+
+
+def parse_answers(survey: Survey, form: dict) -> dict[str, int]:
+    """The answers in a submitted form, keyed by item id; raise SurveyAnswerError listing what is missing."""
+    answers, missing = {}, []
+    valid = {p.value for p in survey.scale} if survey.kind == "scale" else None
+    for item in survey.items:
+        raw = str(form.get(f"i-{item.id}", ""))
+        value = int(raw) if raw.isdigit() else None
+        allowed = valid if valid is not None else set(range(len(item.options)))
+        if value is None or value not in allowed:
+            missing.append(item.id)
+        else:
+            answers[item.id] = value
+    if missing:
+        raise SurveyAnswerError(_l("Answer every statement, please. Your answers so far are kept below."), missing)
+    return answers
+
+
+def record(enrollment: Enrollment, survey: Survey, phase: str, answers: dict[str, int], course: Course) -> bool:
+    """File the answers under the enrollment's pseudonym; False if this survey was already answered."""
+    if survey.kind == "scale":
+        scores = score_attitudes(survey, answers)
+    else:
+        scores = {"knowledge": score_knowledge(survey, answers)}
+    now = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        with db.session.begin_nested():
+            db.session.add(SurveyResponse(pseudonym=pseudonym(enrollment.id), survey_id=survey.id, phase=phase,
+                                          cohort_id=enrollment.cohort_id, answers=answers, scores=scores,
+                                          content_version=course.version, created_on=now))
+    except IntegrityError:
+        return False  # a double click, or another tab
+    return True
