@@ -27,11 +27,14 @@ REASON_NAMES = {
 
 NAV = {
     Role.TRAINEE: [("learn.home", _l("My weeks"))],
-    Role.FACILITATOR: [("facilitate.index", _l("My cohorts"))],
+    Role.FACILITATOR: [("facilitate.index", _l("My cohorts")), ("facilitate.queue", _l("To grade")),
+                       ("reports.impact", _l("Impact"))],
     Role.COORDINATOR: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
-                       ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates"))],
+                       ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates")),
+                       ("reports.impact", _l("Impact")), ("manage.audit_log", _l("Audit log"))],
     Role.ADMIN: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
-                 ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates"))],
+                 ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates")),
+                 ("reports.impact", _l("Impact")), ("manage.audit_log", _l("Audit log"))],
     Role.VERIFIER: [("verify.registry", _l("Registry")), ("verify.bulk", _l("Check a list"))],
 }
 

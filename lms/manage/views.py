@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
 from lms.auth.services import AccountError
@@ -219,3 +220,25 @@ def calendar(cohort_id: int):
     weeks = [(w, overrides.get(w), week_opens_on(cohort, w, {})) for w in range(1, 13)]
     return render_template("manage/calendar.html", cohort=cohort, weeks=weeks, form=form, errors=errors), \
         (422 if errors else 200)
+
+
+@bp.get("/audit")
+def audit_log():
+    """Read the audit log: who changed grades, attendance, certificates, cohorts and accounts, and when."""
+    from lms.models import AuditEvent
+    actor = request.args.get("actor", "").strip().lower()
+    action = request.args.get("action", "").strip()
+    cohort_id = request.args.get("cohort", type=int)
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = select(AuditEvent).order_by(AuditEvent.created_dt.desc(), AuditEvent.id.desc())
+    if actor:
+        query = query.join(User, AuditEvent.actor_id == User.id).where(User.username == actor)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    if cohort_id:
+        query = query.where(AuditEvent.cohort_id == cohort_id)
+    events = db.session.scalars(query.options(joinedload(AuditEvent.actor)).limit(100).offset((page - 1) * 100)).all()
+    actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name)).all()
+    return render_template("manage/audit.html", events=events, actions=actions, cohorts=cohorts, actor=actor,
+                           action=action, cohort_id=cohort_id, page=page)

@@ -1,0 +1,54 @@
+"""The impact report for coordinators (every cohort) and facilitators (their cohorts)."""
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.access import STAFF, role_required, visible_cohorts
+from lms.charts import bar_chart
+from lms.content.loader import current_course
+from lms.extensions import db
+from lms.facilitate.services import csv_bytes
+from lms.reports import services
+from lms.surveys.stats import MIN_GROUP
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _cohorts():
+    """The cohorts this person may report on, narrowed to ?cohort= when given."""
+    cohorts = db.session.scalars(visible_cohorts(current_user)).unique().all()
+    chosen = request.args.get("cohort", type=int)
+    return cohorts, ([c for c in cohorts if c.id == chosen] if chosen else cohorts), chosen
+
+
+@bp.get("/impact")
+@role_required(*STAFF)
+def impact():
+    """Pre and post means, paired change with its 95 % confidence interval, share improved; attendance and completion."""
+    all_cohorts, cohorts, chosen = _cohorts()
+    course = current_course()
+    figures = services.impact(cohorts, course, datetime.now(timezone.utc), str(get_locale()), _("Total"))
+    shown = [m for m in figures.measures if m.change is not None]
+    chart = bar_chart([(f"{m.label[:14]} · {_('pre')}", round(m.change.mean_pre, 2)) for m in shown
+                       if m.key.startswith("attitudes")] +
+                      [(f"{m.label[:14]} · {_('post')}", round(m.change.mean_post, 2)) for m in shown
+                       if m.key.startswith("attitudes")],
+                      maximum=3, title=_("Attitude scores before and after (1 to 3)"), width=420) if shown else None
+    return render_template("reports/impact.html", figures=figures, cohorts=all_cohorts, chosen=chosen,
+                           chart=chart, min_group=MIN_GROUP)
+
+
+@bp.get("/impact.csv")
+@role_required(*STAFF)
+def impact_csv():
+    """The anonymised paired data (no names, no pseudonyms, shuffled), for the programme's own analysis."""
+    _all, cohorts, _chosen = _cohorts()
+    rows = services.paired_rows(cohorts, current_course())
+    header = ["grupo", "encuesta", "medida", "inicio", "final"]
+    return Response(csv_bytes(header, rows, ";" if request.args.get("sep") != "," else ","),
+                    mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="impacto.csv"'})
