@@ -32,12 +32,12 @@ def impact():
     all_cohorts, cohorts, chosen = _cohorts()
     course = current_course()
     figures = services.impact(cohorts, course, datetime.now(timezone.utc), str(get_locale()), _("Total"))
-    shown = [m for m in figures.measures if m.change is not None]
-    chart = bar_chart([(f"{m.label[:14]} · {_('pre')}", round(m.change.mean_pre, 2)) for m in shown
-                       if m.key.startswith("attitudes")] +
-                      [(f"{m.label[:14]} · {_('post')}", round(m.change.mean_post, 2)) for m in shown
-                       if m.key.startswith("attitudes")],
-                      maximum=3, title=_("Attitude scores before and after (1 to 3)"), width=420) if shown else None
+    shown = [m for m in figures.measures if m.change is not None and m.key.startswith("attitudes")]
+    before, after = _("pre"), _("post")
+    bars = [(f"{m.label[:14]} · {before}", round(m.change.mean_pre, 2)) for m in shown] + \
+        [(f"{m.label[:14]} · {after}", round(m.change.mean_post, 2)) for m in shown]
+    chart = bar_chart(bars, maximum=3, title=_("Attitude scores before and after (1 to 3)"),
+                      width=420) if bars else None
     return render_template("reports/impact.html", figures=figures, cohorts=all_cohorts, chosen=chosen,
                            chart=chart, min_group=MIN_GROUP)
 
