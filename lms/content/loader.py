@@ -146,6 +146,24 @@ def _read_rubric(reader: _Reader, path: Path, entries) -> tuple[RubricCriterion,
     return tuple(criteria)
 
 
+# The answer weights Moodle's importer accepts (question/format.php), as fractions.
+MOODLE_FRACTIONS = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+                    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)
+
+
+def _moodle_weight(fraction: float) -> bool:
+    return any(abs(abs(fraction) - allowed) < 1e-6 for allowed in MOODLE_FRACTIONS)
+
+
+def _check_moodle_weights(reader: _Reader, path: Path, questions: tuple[Question, ...]) -> None:
+    """Moodle refuses to import a weight outside its list (e.g. 34 %); catch it before export."""
+    for q in questions:
+        for answer in q.answers:
+            if q.type in ("multichoice", "shortanswer", "numerical") and not _moodle_weight(answer.fraction):
+                reader.problem(path, f"line {q.line}: question {q.name}: weight {answer.fraction * 100:g} % "
+                                     "is not one Moodle accepts (use e.g. 33.33333, 25, 50)")
+
+
 def _compare_quizzes(reader: _Reader, path: Path, es: tuple[Question, ...], en: tuple[Question, ...]) -> None:
     """Both languages must ask the same questions: names, types and right answers in the same order."""
     by_name_en = {q.name: q for q in en}
@@ -190,6 +208,8 @@ def _read_week(reader: _Reader, folder: Path, number: int, slug: str, known_dirs
             html[name][lang] = render_course_markdown(source)
 
     questions = {lang: reader.quiz_questions(folder / f"quiz.{lang}.gift") for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        _check_moodle_weights(reader, folder / f"quiz.{lang}.gift", questions[lang])
     _compare_quizzes(reader, folder / "quiz.en.gift", questions["es"], questions["en"])
     if questions["es"] and sum(q.max_score for q in questions["es"]) <= 0:
         reader.problem(folder / "quiz.es.gift", "the quiz has no question that can be scored")
