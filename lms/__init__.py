@@ -13,7 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.config import load_config
     load_config(app, test_config)
 
-    from lms import database, i18n, security, templating
+    from lms import database, i18n, logs, security, templating
     from lms.extensions import csrf, limiter, login_manager, migrate
     from lms.extensions import db
     db.init_app(app)
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    logs.init_app(app)
     templating.init_app(app)
 
     from lms.content import loader

@@ -245,5 +245,34 @@ def certs_verify_offline(qr_text, jwks_file, revocations_file):
     sys.exit(0 if result.status == "valid" else 1)
 
 
+@lms_cli.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(dest):
+    """Back up the database (safe while the app runs) and the signing keys into the folder DEST."""
+    from lms.backup import BackupError, backup
+    try:
+        manifest = backup(dest)
+    except (BackupError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup written to {dest}: {sum(manifest['rows'].values())} rows in {len(manifest['rows'])} tables")
+
+
+@lms_cli.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces the database and keys with the backup. Continue?")
+def restore_command(src):
+    """Restore the database and signing keys from a backup folder made by `lms backup`."""
+    from lms.backup import BackupError, restore, row_counts
+    try:
+        manifest = restore(src)
+    except (BackupError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    counts = row_counts()
+    missing = {t: n for t, n in manifest["rows"].items() if counts.get(t) != n}
+    if missing:
+        raise click.ClickException(f"restored, but row counts differ: {missing}")
+    click.echo(f"restored from {src}: {sum(counts.values())} rows")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(lms_cli)

@@ -236,3 +236,23 @@ def test_healthz_answers_503_when_the_database_is_down(app, monkeypatch):
 
 def test_error_pages_are_translated_and_show_no_trace(client, world):
     assert "No encontramos esa página" in client.get("/no-such-page").get_data(as_text=True)
+
+
+def test_logs_are_json_lines_with_a_request_id_and_no_password(app, client, world, capsys):
+    import json
+    import logging
+
+    from lms.logs import JsonFormatter
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("lms.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        response = post_form(client, "/login", {"username": "jose", "password": PASSWORD})
+    finally:
+        access.removeHandler(handler)
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    assert lines and all(line["request_id"] for line in lines)
+    assert response.headers["X-Request-ID"] == lines[-1]["request_id"]
+    assert PASSWORD not in json.dumps(lines)

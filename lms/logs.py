@@ -1,0 +1,58 @@
+"""Logs as JSON lines with a request id; never passwords, reflections or anything else a person typed."""
+
+import json
+import logging
+import secrets
+import time
+from datetime import datetime, timezone
+
+from flask import Flask, g, has_request_context, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if has_request_context():
+            entry["request_id"] = g.get("request_id")
+            entry["method"] = request.method
+            entry["path"] = request.path  # the path only: query strings may carry codes or search terms
+        for key in ("status", "duration_ms", "user_id"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def init_app(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(logging.INFO)
+    app.logger.propagate = False
+    access = logging.getLogger("lms.access")
+    access.handlers[:] = [handler]
+    access.setLevel(logging.INFO if app.config.get("ACCESS_LOG", not app.testing) else logging.WARNING)
+    access.propagate = False
+
+    @app.before_request
+    def start_request():
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else secrets.token_hex(8)
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        from flask_login import current_user
+        user_id = current_user.id if current_user and current_user.is_authenticated else None
+        duration = round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1)
+        access.info("request", extra={"status": response.status_code, "duration_ms": duration, "user_id": user_id})
+        return response

@@ -1,0 +1,137 @@
+"""The cast of the security stories: cohort A with a graduate's whole history, cohort B beside it.
+
+Not a conftest (a second ``conftest`` module would shadow ``tests/conftest.py`` for the modules
+that do ``from conftest import …``): the test modules import the ``cast`` fixture from here.
+
+Cohort A ("Grupo A") started 120 days ago, so every week is open. Its trainee José completed all
+twelve weeks (lesson, quiz attempt 1, accepted reflection, attendance, both surveys) and holds a
+certificate; a one-time password link was made for him. Cohort B ("Grupo B") started 21 days ago,
+so weeks 1–4 are open; its trainee Carlos has done nothing yet. Every URL parameter is filled with
+an object of cohort A: the "own" cohort of the trainee and the facilitator.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import PASSWORD, AuthActions, World
+from lms.auth.services import make_reset_link_token
+from lms.certificates import services as certificates
+from lms.content.loader import current_course
+from lms.extensions import db
+from lms.learn.demo_progress import _complete_week, answer_surveys
+from lms.learn.progress import progress_of
+from lms.models import QuizAttempt, Reflection, ReflectionVersion
+
+# Every kind of visitor, in the column order of the tables, with the account each one logs in with.
+VISITORS = {
+    "anonymous": None,
+    "trainee": "jose",                     # cohort A
+    "trainee_b": "carlos",                 # trainee of another cohort (B)
+    "facilitator": "facilitadora",         # facilitator of cohort A
+    "facilitator_b": "facilitador-b",      # facilitator of another cohort (B)
+    "coordinator": "coordinadora",
+    "verifier": "municipio",
+    "admin": "admin",
+}
+
+WEEK = 2  # an open week in both cohorts (and not week 1, whose lesson first asks for the surveys)
+
+
+@dataclass
+class Cast:
+    world: World
+    week: int
+    enrollment_id: int
+    attempt_id: int          # José's graded quiz attempt of WEEK
+    attempt_number: int
+    version_id: int          # José's accepted reflection version of WEEK
+    certificate_id: int
+    certificate_code: str
+    reset_token: str         # an unused password link for José
+    survey_phase: str
+    survey_id: str
+
+    def url_values(self, rule) -> dict:
+        """The value of every URL parameter of ``rule``, taken from cohort A."""
+        item_id = self.version_id if rule.endpoint == "facilitate.review" else self.attempt_id
+        return {
+            "number": self.week,
+            "attempt_number": self.attempt_number,
+            "cohort_id": self.world.cohort.id,
+            "trainee_id": self.world.trainee.id,
+            "user_id": self.world.trainee.id,
+            "item_id": item_id,
+            "certificate_id": self.certificate_id,
+            "code": self.certificate_code,
+            "token": self.reset_token,
+            "phase": self.survey_phase,
+            "survey_id": self.survey_id,
+        }
+
+    def url(self, rule) -> str:
+        """``rule`` with its parameters filled in; a parameter nobody knows fails with its name."""
+        values = self.url_values(rule)
+
+        def value(match):
+            name = match.group(1)
+            if name not in values:
+                raise AssertionError(f"no value for <{name}> of {rule.rule}: add one to Cast.url_values "
+                                     "in tests/security/security_cast.py")
+            return str(values[name])
+
+        return re.sub(r"<(?:[^:<>]+:)?(\w+)>", value, rule.rule)
+
+
+@pytest.fixture
+def cast(world) -> Cast:
+    course = current_course()
+    world.cohort.start_date = date.today() - timedelta(days=120)
+    db.session.commit()
+    start = datetime.now(timezone.utc) - timedelta(days=100)
+    for week in range(1, 13):
+        _complete_week(world.trainee, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
+    for phase in ("pre", "post"):
+        answer_surveys(world.trainee.enrollment, course, phase, 0.8, seed=1)
+    db.session.flush()
+    now = datetime.now(timezone.utc)
+    enrollment = world.trainee.enrollment
+    certificate = certificates.issue(world.coordinator, enrollment, course, printed_name=world.trainee.display_name,
+                                     now=now, progress=progress_of(enrollment, course, now))
+    token = make_reset_link_token(world.coordinator, world.trainee, now, 72)
+    db.session.commit()
+    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.enrollment_id == enrollment.id,
+                                                          QuizAttempt.week == WEEK))
+    version = db.session.scalar(select(ReflectionVersion).join(Reflection)
+                                .where(Reflection.enrollment_id == enrollment.id, Reflection.week == WEEK))
+    return Cast(world=world, week=WEEK, enrollment_id=enrollment.id, attempt_id=attempt.id,
+                attempt_number=attempt.number, version_id=version.id, certificate_id=certificate.id,
+                certificate_code=certificate.code, reset_token=token, survey_phase="pre",
+                survey_id=course.surveys[0].id)
+
+
+def rules(app, method: str):
+    """Every rule of the app's URL map that answers ``method``, but the static files."""
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static" and method in r.methods),
+                  key=lambda r: r.rule)
+
+
+def client_as(app, visitor: str):
+    """A fresh browser, logged in as ``visitor`` (one of VISITORS)."""
+    client = app.test_client()
+    username = VISITORS[visitor]
+    if username is not None:
+        response = AuthActions(client).login(username, PASSWORD)
+        assert response.status_code == 302, f"{username} could not log in"
+    return client
+
+
+def table_counts() -> dict[str, int]:
+    """How many rows every table holds: a fingerprint that changes when anything is written."""
+    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+
+
+__all__ = ["VISITORS", "WEEK", "Cast", "cast", "client_as", "rules", "table_counts"]
