@@ -1,4 +1,4 @@
-"""The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi …`."""
+"""The WSGI entry point: `gunicorn -c gunicorn.conf.py wsgi:app`, `flask --app wsgi …`."""
 
 from lms import create_app
 

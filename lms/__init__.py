@@ -47,4 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from lms import cli
     cli.init_app(app)
+
+    if app.config.get("PROXY_FIX"):
+        # Behind nginx: trust one proxy for the client address (rate limits) and the scheme (links).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app
