@@ -22,11 +22,25 @@ for group in (user_cli, cohort_cli, course_cli, gift_cli, certs_cli):
 
 
 @lms_cli.command("demo")
-def demo_command():
+@click.option("--scale", type=click.IntRange(min=0), default=0,
+              help="Also add N finished cohorts of 30 trainees with full histories (for benchmarks).")
+@click.option("--cohort-size", type=click.IntRange(min=1, max=2000), default=30, show_default=True,
+              help="Trainees in each --scale cohort.")
+def demo_command(scale, cohort_size):
     """Create the demo cohorts, accounts and progress (running it again changes nothing)."""
     from lms import demo
     report = demo.load_demo()
     click.echo(report)
+    if scale:
+        from lms.content.loader import current_course
+        from lms.demo_scale import add_scale_cohorts
+        from lms.models import User
+        from sqlalchemy import select
+        password_hash = db.session.scalar(select(User.password_hash).where(User.username == "demo-trainee"))
+        with click.progressbar(length=scale, label="scale cohorts", file=sys.stderr) as bar:
+            added = add_scale_cohorts(scale, current_course(), password_hash,
+                                      progress=lambda done: bar.update(1), size=cohort_size)
+        click.echo(f"added {scale} cohorts, {added} trainees")
 
 
 @user_cli.command("create")

@@ -1,0 +1,248 @@
+"""`make bench`: the app under gunicorn (2 workers) next to a Flask hello-world, on SQLite and PostgreSQL.
+
+For each database: a fresh database with `flask lms demo --scale 100` (100 cohorts of 30) plus one
+cohort of 300 trainees; then wrk (2 threads, 16 connections, 10 s) on each page, the same load on a
+hello-world — our ceiling — and a few timings done in-process (bulk verification, PDF).
+Results: a JSON file in bench/results/ and a Markdown table printed for docs/performance.md.
+Not a test: numbers depend on the machine; the date and machine are recorded with them.
+"""
+
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv" / "bin"
+APP_PORT, HELLO_PORT = 8101, 8100
+DURATION, CONNECTIONS, THREADS = "10s", 16, 2
+PASSWORD = "bench-clave-2026"
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def sh(*args, env=None, **kwargs):
+    return subprocess.run(args, check=True, env=env, cwd=ROOT, **kwargs)
+
+
+def ensure_wrk():
+    if not shutil.which("wrk"):
+        sh("apt-get", "install", "-y", "-qq", "wrk", stdout=subprocess.DEVNULL)
+
+
+def prepare(backend: str, workdir: Path) -> dict:
+    env = dict(os.environ, LMS_INSTANCE_PATH=str(workdir / "instance"), LMS_DEMO_PASSWORD=PASSWORD,
+               LMS_RATELIMIT_STORAGE_URI="memory://")
+    if backend == "sqlite":
+        env["LMS_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "DROP DATABASE IF EXISTS lms_bench",
+           "-c", "CREATE DATABASE lms_bench")
+        env["LMS_DATABASE_URL"] = "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench"
+    flask = [str(VENV / "flask"), "--app", "wsgi"]
+    sh(*flask, "db", "upgrade", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.perf_counter()
+    sh(*flask, "lms", "demo", "--scale", "100", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    scale_seconds = time.perf_counter() - started
+    sh(*flask, "lms", "demo", "--scale", "1", "--cohort-size", "300", env=env, stdout=subprocess.DEVNULL,
+       stderr=subprocess.DEVNULL)
+    env["_scale_seconds"] = f"{scale_seconds:.1f}"
+    return env
+
+
+def serve(module: str, port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen([str(VENV / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+                                "--preload", "--log-level", "warning", module], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if module == "wsgi:app"
+                                   else f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{module} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+class Session:
+    """A logged-in browser session, to give wrk the same cookie."""
+
+    def __init__(self, base: str, username: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        token = self.token("/login")
+        self.post("/login", {"username": username, "password": PASSWORD, "csrf_token": token})
+
+    def get(self, path: str) -> str:
+        return self.opener.open(self.base + path).read().decode()
+
+    def token(self, path: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(path)).group(1)
+
+    def post(self, path: str, data: dict, headers: dict | None = None, files: bytes | None = None) -> bytes:
+        body = urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
+        return self.opener.open(request).read()
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def wrk(url: str, cookie: str | None = None, script: Path | None = None) -> dict:
+    args = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", DURATION, "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    if script:
+        args += ["-s", str(script)]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {p: _ms(re.search(rf"\s{p}%\s+([\d.]+\w+)", out).group(1)) for p in ("50", "99")}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50_ms": latency["50"], "p99_ms": latency["99"],
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def worker_peak_mb(master: subprocess.Popen) -> float:
+    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+    return max(peaks) if peaks else 0.0
+
+
+def post_script(path: Path, body: str, token_header: str = "") -> Path:
+    script = path.with_suffix(".lua")
+    script.write_text('wrk.method = "POST"\n'
+                      f'wrk.body = "{body}"\n'
+                      'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+                      'wrk.headers["Accept"] = "application/json"\n')
+    return script
+
+
+def in_process_timings(env: dict) -> dict:
+    code = r'''
+import json, statistics, time
+from datetime import datetime, timezone
+from lms import create_app
+from lms.extensions import db
+from lms.models import Certificate
+from lms.certificates import services
+from sqlalchemy import select
+app = create_app()
+with app.app_context():
+    codes = list(db.session.scalars(select(Certificate.code).limit(10000)))
+    codes = (codes * (10000 // max(len(codes), 1) + 1))[:10000]
+    start = time.perf_counter()
+    services.verify_many(codes, datetime.now(timezone.utc))
+    db.session.rollback()
+    bulk = time.perf_counter() - start
+    cert = db.session.scalar(select(Certificate))
+    times = []
+    for _ in range(15):
+        services._cached_pdf.cache_clear()
+        t = time.perf_counter(); services.certificate_pdf(cert, "https://promotores.example.pe/"); times.append(time.perf_counter() - t)
+    print(json.dumps({"bulk_10000_s": bulk, "pdf_ms_median": statistics.median(times[1:]) * 1000,
+                      "pdf_ms_first": times[0] * 1000}))
+'''
+    out = subprocess.run([str(VENV / "python"), "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_backend(backend: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = prepare(backend, workdir)
+        hello = serve("bench.hello:app", HELLO_PORT, env)
+        app = serve("wsgi:app", APP_PORT, env)
+        base = f"http://127.0.0.1:{APP_PORT}"
+        try:
+            trainee = Session(base, "demo-trainee")
+            coordinator = Session(base, "demo-coordinator")
+            cohorts = re.findall(r'href="/manage/cohorts/(\d+)">Escala 101', coordinator.get("/manage/"))
+            big = cohorts[0]
+            quiz_page = trainee.get("/weeks/3/quiz")
+            attempt = re.search(r'name="attempt" value="(\d+)"', quiz_page).group(1)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', quiz_page).group(1)
+            code = re.search(r"demo certificate code: (\S+)", subprocess.run(
+                [str(VENV / "flask"), "--app", "wsgi", "lms", "demo"], cwd=ROOT, env=env, capture_output=True,
+                text=True).stdout).group(1)
+            save = post_script(workdir / "save", urllib.parse.urlencode(
+                {"csrf_token": token, "attempt": attempt, "action": "save", "q-w03-q01": "0"}))
+            pages = {
+                "hello-world (ceiling)": (f"http://127.0.0.1:{HELLO_PORT}/", None, None),
+                "lesson page": (f"{base}/weeks/2", trainee.cookie, None),
+                "trainee home": (f"{base}/", trainee.cookie, None),
+                "quiz draft save (POST)": (f"{base}/weeks/3/quiz", trainee.cookie, save),
+                "gradebook, 300 trainees": (f"{base}/facilitate/cohorts/{big}/gradebook", coordinator.cookie, None),
+                "verification page": (f"{base}/v/{code}", None, None),
+                "verification API": (f"{base}/api/v1/verify/{code}", None, None),
+                "JWKS": (f"{base}/.well-known/jwks.json", None, None),
+            }
+            results = {name: wrk(url, cookie, script) for name, (url, cookie, script) in pages.items()}
+            ceiling = results["hello-world (ceiling)"]["rps"]
+            for r in results.values():
+                r["ratio"] = round(r["rps"] / ceiling, 2)
+            memory = worker_peak_mb(app)
+        finally:
+            stop(app)
+            stop(hello)
+        timings = in_process_timings(env)
+        return {"pages": results, "worker_peak_mb": round(memory, 1), "scale_100_seconds": float(env["_scale_seconds"]),
+                **{k: round(v, 3) for k, v in timings.items()}}
+
+
+def markdown(report: dict) -> str:
+    lines = [f"Measured {report['date']} on {report['machine']}.", ""]
+    for backend, data in report["backends"].items():
+        lines += [f"### {backend}", "", "| page | requests/s | p50 ms | p99 ms | ratio to hello-world |",
+                  "|---|---:|---:|---:|---:|"]
+        for name, r in data["pages"].items():
+            lines.append(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['ratio']:.2f} |")
+        lines += ["", f"- peak memory per worker: {data['worker_peak_mb']} MB",
+                  f"- `demo --scale 100` (3,000 trainees with full histories): {data['scale_100_seconds']} s",
+                  f"- bulk verification of 10,000 codes (in-process): {data['bulk_10000_s']:.2f} s",
+                  f"- certificate PDF: {data['pdf_ms_median']:.0f} ms (median; first {data['pdf_ms_first']:.0f} ms)",
+                  ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ensure_wrk()
+    backends = sys.argv[1:] or ["sqlite", "postgresql"]
+    report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+              "settings": f"gunicorn 2 sync workers; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}",
+              "backends": {b: bench_backend(b) for b in backends}}
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{datetime.now(timezone.utc):%Y%m%d-%H%M}.json").write_text(json.dumps(report, indent=2))
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()

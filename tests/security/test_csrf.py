@@ -1,0 +1,110 @@
+"""Every POST needs the form's CSRF token: without it the answer is 400 and nothing is written.
+
+The test walks ``app.url_map``: a new rule that accepts POST and has no row in CSRF_POSTS fails,
+naming the rule. Each row says who may use the route and a body such a person would really send.
+"""
+
+import io
+
+import pytest
+
+from conftest import PASSWORD, csrf_token
+from security_cast import Cast, cast, client_as, rules, table_counts  # noqa: F401  (cast is a fixture)
+
+
+def _new_password(cast: Cast) -> dict:
+    return {"password": "otra-clave-muy-larga-77", "confirm": "otra-clave-muy-larga-77"}
+
+
+def _csv(cast: Cast) -> dict:
+    upload = f"codigo;nombre\r\n{cast.certificate_code};José Ñahui\r\n".encode()
+    return {"file": (io.BytesIO(upload), "codigos.csv", "text/csv")}
+
+
+# rule → (who may use it, the body a real form sends but its csrf_token)
+CSRF_POSTS = {
+    "/login": ("anonymous", lambda c: {"username": "jose", "password": PASSWORD, "next": ""}),
+    "/logout": ("trainee", lambda c: {}),
+    "/join": ("anonymous", lambda c: {"invite_code": "GRUPO-AAA", "display_name": "Nuevo Promotor",
+                                      "username": "nuevo", **_new_password(c)}),
+    "/account/password": ("trainee", lambda c: {"current_password": PASSWORD, **_new_password(c)}),
+    "/reset/<token>": ("anonymous", _new_password),
+    "/language": ("anonymous", lambda c: {"lang": "en", "next": "/"}),
+    "/weeks/<int:number>/quiz": ("trainee_b", lambda c: {"action": "save", "attempt": "1", "q-w02-q01": "0"}),
+    "/weeks/<int:number>/reflection": ("trainee_b", lambda c: {"action": "submit",
+                                                               "text": "Aprendí a escuchar a mi pareja."}),
+    "/surveys/<phase>/<survey_id>": ("trainee_b", lambda c: {"i-1": "2"}),
+    "/facilitate/cohorts/<int:cohort_id>/attendance/<int:number>": (
+        "facilitator", lambda c: {f"e-{c.enrollment_id}": "absent"}),
+    "/facilitate/reflections/<int:item_id>": ("facilitator", lambda c: {"decision": "returned",
+                                                                        "feedback": "Revisa el párrafo 2."}),
+    "/facilitate/attempts/<int:item_id>": ("facilitator", lambda c: {"next": "0"}),
+    "/facilitate/trainees/<int:trainee_id>": ("facilitator", lambda c: {"note": "Faltó por trabajo."}),
+    "/facilitate/trainees/<int:trainee_id>/reset-link": ("facilitator", lambda c: {}),
+    "/manage/cohorts/new": ("coordinator", lambda c: {"name": "Grupo C", "start_date": "2026-03-02",
+                                                      "facilitators": str(c.world.facilitator.id)}),
+    "/manage/cohorts/<int:cohort_id>": ("coordinator", lambda c: {"name": "Grupo A renombrado",
+                                                                  "start_date": "2025-01-06"}),
+    "/manage/cohorts/<int:cohort_id>/invite": ("coordinator", lambda c: {}),
+    "/manage/cohorts/<int:cohort_id>/calendar": ("coordinator", lambda c: {"all_open": "1", "w1": "2025-01-06"}),
+    "/manage/users/new": ("admin", lambda c: {"display_name": "Nueva Coordinadora", "username": "nueva",
+                                              "role": "coordinator", "cohort_id": "0", "locale": "es"}),
+    "/manage/users/<int:user_id>/reset-link": ("coordinator", lambda c: {}),
+    "/manage/users/<int:user_id>/active": ("coordinator", lambda c: {}),
+    "/manage/users/<int:user_id>/move": ("coordinator", lambda c: {"cohort_id": str(c.world.other_cohort.id)}),
+    "/manage/certificates/issue": ("coordinator", lambda c: {"enrollment": str(c.enrollment_id)}),
+    "/manage/certificates/<int:certificate_id>/revoke": ("coordinator", lambda c: {"reason": "fraude"}),
+    "/verify/bulk": ("verifier", _csv),
+}
+
+
+def test_every_post_route_has_a_row_in_the_csrf_table(app):
+    posts = {rule.rule for rule in rules(app, "POST")}
+    missing = sorted(posts - set(CSRF_POSTS))
+    assert not missing, ("POST routes without a row in CSRF_POSTS (tests/security/test_csrf.py); "
+                         f"add who may use them and a realistic body: {missing}")
+    assert not sorted(set(CSRF_POSTS) - posts), "rows of CSRF_POSTS for routes the app no longer has"
+
+
+def test_every_post_without_a_csrf_token_is_refused_with_400_and_writes_nothing(app, cast):
+    wrong = []
+    for rule in rules(app, "POST"):
+        if rule.rule not in CSRF_POSTS:
+            wrong.append(f"{rule.rule}: no row in CSRF_POSTS")
+            continue
+        visitor, body = CSRF_POSTS[rule.rule]
+        client = client_as(app, visitor)
+        url = cast.url(rule)
+        before = table_counts()
+        response = client.post(url, data=body(cast))
+        if response.status_code != 400:
+            wrong.append(f"POST {url} as {visitor} without a token: {response.status_code}, expected 400")
+        elif table_counts() != before:
+            wrong.append(f"POST {url} as {visitor} without a token wrote to the database")
+        if visitor != "anonymous" and client.get("/account/password").status_code != 200:
+            wrong.append(f"POST {url} as {visitor} without a token logged him out")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("rule", ["/logout", "/facilitate/trainees/<int:trainee_id>", "/manage/users/<int:user_id>/active"])
+def test_a_token_from_another_session_is_refused_too(app, cast, rule):
+    """An attacker's own valid token, planted in a forged form, does not pass for the victim's."""
+    attacker = client_as(app, "anonymous")
+    stolen = csrf_token(attacker, "/login")
+    visitor, body = CSRF_POSTS[rule]
+    victim = client_as(app, visitor)
+    url = rule.replace("<int:trainee_id>", str(cast.world.trainee.id)).replace("<int:user_id>",
+                                                                               str(cast.world.trainee.id))
+    before = table_counts()
+    assert victim.post(url, data=body(cast) | {"csrf_token": stolen}).status_code == 400
+    assert table_counts() == before
+    assert victim.get("/account/password").status_code == 200
+
+
+def test_the_refusal_is_the_friendly_400_page(app, cast):
+    client = client_as(app, "trainee")
+    response = client.post("/logout", data={})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Traceback" not in body and "CSRF" not in body
+    assert "Línea 100" in body
