@@ -5,31 +5,13 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from lms.content.gift import Question
+from lms.localized import LANGUAGES, Localized
 from lms.surveys.engine import Survey
 
-LANGUAGES = ("es", "en")
 
 
-@dataclass(frozen=True)
-class Text:
-    """The same text in each course language."""
-
-    es: str
-    en: str
-
-    def __call__(self, locale: str) -> str:
-        return self.en if str(locale).startswith("en") else self.es
-
-
-@dataclass(frozen=True)
-class Html:
-    """Rendered HTML in each course language."""
-
-    es: Markup
-    en: Markup
-
-    def __call__(self, locale: str) -> Markup:
-        return self.en if str(locale).startswith("en") else self.es
+Text = Localized[str]
+Html = Localized[Markup]
 
 
 @dataclass(frozen=True)

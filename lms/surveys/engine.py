@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
 
-LANGUAGES = ("es", "en")
+from lms.localized import LANGUAGES, Localized
+
 KINDS = ("scale", "test")
 TOTAL = "total"  # the key of the overall score in score_attitudes; no subscale may use it
 ID_PATTERN = re.compile(r"[a-z0-9_]+")
@@ -32,15 +33,7 @@ SUBSCALE_KEYS = {"id", "es", "en"}
 OPTION_KEYS = {"es", "en", "correct"}
 
 
-@dataclass(frozen=True)
-class Text:
-    """The same text in each course language."""
-
-    es: str
-    en: str
-
-    def __call__(self, locale: str) -> str:
-        return self.en if str(locale).startswith("en") else self.es
+Text = Localized[str]
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ CSRF_POSTS = {
     "/weeks/<int:number>/quiz": ("trainee_b", lambda c: {"action": "save", "attempt": "1", "q-w02-q01": "0"}),
     "/weeks/<int:number>/reflection": ("trainee_b", lambda c: {"action": "submit",
                                                                "text": "Aprendí a escuchar a mi pareja."}),
-    "/surveys/<phase>/<survey_id>": ("trainee_b", lambda c: {"i-1": "2"}),
+    "/surveys/<phase>/<survey_id>": ("trainee_b", lambda c: {"i-a01": "2", "i-a02": "3"}),
     "/facilitate/cohorts/<int:cohort_id>/attendance/<int:number>": (
         "facilitator", lambda c: {f"e-{c.enrollment_id}": "absent"}),
     "/facilitate/reflections/<int:item_id>": ("facilitator", lambda c: {"decision": "returned",

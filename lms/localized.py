@@ -1,0 +1,19 @@
+"""Text that exists once per course language, picked by the reader's locale."""
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")  # str, or markupsafe.Markup for rendered HTML
+
+LANGUAGES = ("es", "en")
+
+
+@dataclass(frozen=True)
+class Localized(Generic[T]):
+    """The same text (or rendered HTML) in Spanish and English; call it with a locale to get one."""
+
+    es: T
+    en: T
+
+    def __call__(self, locale: str) -> T:
+        return self.en if str(locale).startswith("en") else self.es
