@@ -61,8 +61,8 @@ def test_tab_reaches_the_login_button_with_a_visible_outline(browser, live_serve
         }""")
         assert outline["style"] not in ("none", "hidden") and outline["width"] >= 2, \
             f"the focused login button has no visible outline: {outline}"
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         assert "/login" not in page.url, "Enter on the focused button should log in"
     finally:
         context.close()
