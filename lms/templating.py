@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms.labels import labels_for
 from lms.models import Role
 
 ROLE_NAMES = {
@@ -46,5 +47,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def common_context():
         items = NAV.get(current_user.role, []) if current_user.is_authenticated else []
-        return {"current_locale": str(get_locale()), "nav_items": items, "static_version": static_version,
+        locale = str(get_locale())
+        return {"current_locale": locale, "nav_items": items, "static_version": static_version, "L": labels_for(locale),
                 "role_names": ROLE_NAMES, "reason_names": REASON_NAMES}

@@ -12,6 +12,7 @@ costs the same for a cohort of 5 as for one of 300.
 
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from sqlalchemy import case, func, select
@@ -58,7 +59,7 @@ class WeekProgress:
     def attended(self) -> bool:
         return self.attendance in ATTENDED
 
-    @property
+    @cached_property
     def remaining(self) -> tuple[Task, ...]:
         """What is still to do this week, in the order a trainee does it."""
         todo = []

@@ -1,0 +1,32 @@
+"""Status words shown in many places (week states, tasks, reflection and attendance states).
+
+Built once per language and kept: a page listing twelve weeks for 300 trainees looks each word up
+in a dict instead of translating it thousands of times.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask_babel import gettext as _
+
+
+@dataclass(frozen=True)
+class Labels:
+    state: dict
+    task: dict
+    reflection: dict
+    attendance: dict
+
+
+@lru_cache(maxsize=4)
+def labels_for(locale: str) -> Labels:
+    """The labels in ``locale``; call it only while ``locale`` is the active one (the cache key)."""
+    return Labels(
+        state={"locked": _("Locked"), "open": _("Open"), "in_progress": _("In progress"), "complete": _("Complete")},
+        task={"lesson": _("Read the lesson"), "survey": _("Answer the survey"), "quiz": _("Pass the quiz"),
+              "reflection": _("Get your reflection accepted"), "attendance": _("Attend the workshop")},
+        reflection={None: _("Not started"), "draft": _("Draft"), "submitted": _("Sent, waiting for your facilitator"),
+                    "returned": _("Returned for revision"), "accepted": _("Accepted")},
+        attendance={None: _("Not taken yet"), "present": _("Present"), "late": _("Late"), "absent": _("Absent"),
+                    "excused": _("Excused")},
+    )
