@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
@@ -66,6 +67,8 @@ def issue():
             issued += 1
         except services.CertificateError as error:
             problems.append(str(error.message))
+        except IntegrityError:
+            continue  # issued by another request at the same moment
     db.session.commit()
     if issued:
         flash(_("Certificates issued: %(n)s.", n=issued), "success")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms import audit
 from lms.content.model import Course, Week
@@ -93,19 +94,32 @@ def mark_attendance(marker: User, cohort: Cohort, week: int, statuses: dict[int,
         if enrollment_id not in members or status not in valid:
             continue
         record = existing.get(enrollment_id)
-        if record is None:
-            db.session.add(Attendance(enrollment_id=enrollment_id, cohort_id=cohort.id, week=week, status=status,
-                                      marked_by_id=marker.id, marked_dt=now))
+        if record is None and _insert_attendance(marker, cohort, week, enrollment_id, status, now):
             before = None
-        elif record.status != status:
+        else:
+            # Either marked before, or another facilitator saved this workshop a moment ago.
+            record = record or db.session.scalar(select(Attendance).where(Attendance.enrollment_id == enrollment_id,
+                                                                          Attendance.week == week))
+            if record.status == status:
+                continue
             before = record.status
             record.status, record.marked_by_id, record.marked_dt = status, marker.id, now
-        else:
-            continue
         changed += 1
         audit.record(marker, "attendance.mark", cohort, cohort_id=cohort.id, week=week,
                      enrollment_id=enrollment_id, before=before, after=status)
     return changed
+
+
+def _insert_attendance(marker: User, cohort: Cohort, week: int, enrollment_id: int, status: str,
+                       now: datetime) -> bool:
+    """Insert a first attendance record; False when one already exists (the unique constraint said so)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Attendance(enrollment_id=enrollment_id, cohort_id=cohort.id, week=week, status=status,
+                                      marked_by_id=marker.id, marked_dt=now))
+    except IntegrityError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- grading
@@ -165,13 +179,18 @@ def review_reflection(reviewer: User, version: ReflectionVersion, week: Week, *,
     feedback = (feedback or "").strip()
     if decision == "returned" and not feedback:
         raise GradingError(_l("Write what he should revise before returning the reflection."))
-    version.decision, version.rubric_scores = decision, scores
-    version.points, version.max_points = sum(scores.values()), week.rubric_max
-    version.feedback, version.reviewed_dt, version.reviewer_id = feedback, now, reviewer.id
+    # Claim the version with a conditional update, so two facilitators saving at once give one review.
+    claimed = db.session.execute(
+        update(ReflectionVersion).where(ReflectionVersion.id == version.id, ReflectionVersion.decision.is_(None))
+        .values(decision=decision, rubric_scores=scores, points=sum(scores.values()), max_points=week.rubric_max,
+                feedback=feedback, reviewed_dt=now, reviewer_id=reviewer.id))
+    if claimed.rowcount != 1:
+        raise GradingError(_l("This reflection was already reviewed."))
+    db.session.expire(version)
     reflection.status = ReflectionStatus.ACCEPTED.value if decision == "accepted" else ReflectionStatus.RETURNED.value
     reflection.updated_dt = now
     audit.record(reviewer, f"reflection.{decision}", version, cohort_id=reflection.enrollment.cohort_id,
-                 week=reflection.week, trainee_id=reflection.enrollment.user_id, points=version.points)
+                 week=reflection.week, trainee_id=reflection.enrollment.user_id, points=sum(scores.values()))
 
 
 def grade_essays(grader: User, attempt: QuizAttempt, week: Week, fractions: dict[str, float], now: datetime) -> None:
@@ -185,9 +204,12 @@ def grade_essays(grader: User, attempt: QuizAttempt, week: Week, fractions: dict
     scores = dict(attempt.scores or {})
     scores.update(fractions)
     result = summarize(questions, scores, week.quiz.pass_mark)
-    for key, value in result.items():
-        setattr(attempt, key, value)
-    attempt.graded_dt, attempt.graded_by_id = now, grader.id
+    claimed = db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                                           QuizAttempt.status == AttemptStatus.PENDING.value)
+                                 .values(graded_dt=now, graded_by_id=grader.id, **result))
+    if claimed.rowcount != 1:
+        raise GradingError(_l("This attempt is already graded."))
+    db.session.expire(attempt)
     audit.record(grader, "quiz.essay_grade", attempt, cohort_id=attempt.enrollment.cohort_id, week=attempt.week,
                  trainee_id=attempt.enrollment.user_id, percent=attempt.percent)
 

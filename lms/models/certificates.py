@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -32,6 +32,9 @@ class Certificate(db.Model):
         CheckConstraint("status IN ('valid', 'revoked')", name="status"),
         CheckConstraint("revoked_reason IS NULL OR revoked_reason IN ('error_emision', 'fraude', 'reemitido', 'otro')",
                         name="revoked_reason"),
+        # At most one valid certificate per person, even when two coordinators issue at the same moment.
+        Index("uq_certificates_one_valid_per_user", "user_id", unique=True,
+              sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

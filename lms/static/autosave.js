@@ -51,7 +51,8 @@
     body.set("action", "save");
     try { window.localStorage.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* storage full or off */ }
     say(text.saving);
-    fetch(form.action, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
+    // Not form.action: the submit buttons are named "action", and form.action would be them.
+    fetch(form.getAttribute("action") || window.location.href, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }

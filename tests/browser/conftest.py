@@ -193,22 +193,37 @@ def switch_language(page, lang: str) -> None:
 
 
 class People:
-    """One browser context per person (None: an anonymous visitor), logged in once and kept."""
+    """One browser context per person (None: an anonymous visitor), logged in once and kept, with the
+    language each one last chose."""
 
     def __init__(self, browser, live: LiveServer, **context_options):
         self.browser, self.live, self.options = browser, live, context_options
         self.contexts: dict[str | None, Any] = {}
         self.pages: dict[str | None, Any] = {}
+        self.languages: dict[str | None, str] = {}
+        self.on_new_page: Callable[[Any], None] | None = None
 
     def page(self, username: str | None):
         if username not in self.pages:
             context = self.browser.new_context(**self.options)
             self.contexts[username] = context
             page = context.new_page()
+            if self.on_new_page:
+                self.on_new_page(page)
             if username:
                 login(page, self.live.url, username)
             self.pages[username] = page
+            self.languages[username] = html_lang(page) or "es"
         return self.pages[username]
+
+    def use_language(self, username: str | None, lang: str):
+        """The person's page, after choosing ``lang`` with the header button if it is not his language yet."""
+        page = self.page(username)
+        if self.languages[username] != lang:
+            page.goto(f"{self.live.url}/v")
+            switch_language(page, lang)
+            self.languages[username] = lang
+        return page
 
     def close(self) -> None:
         for context in self.contexts.values():
@@ -227,12 +242,9 @@ def people(browser, live_server) -> Iterator[People]:
 
 def open_page(people: People, spec: "PageSpec", lang: str):
     """Open ``spec`` as its person in ``lang``; return the page and the document's response."""
-    page = people.page(spec.user)
+    page = people.use_language(spec.user, lang)
     url = people.live.url + people.live.path(spec.path)
     response = page.goto(url)
-    if html_lang(page) != lang:
-        switch_language(page, lang)
-        response = page.goto(url)
     assert response is not None
     assert response.status == spec.status, f"{spec.name}: {url} answered {response.status}, not {spec.status}"
     return page, response

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ae3db64621ce
+Revision ID: a199abd733a7
 Revises: 
-Create Date: 2026-11-28 05:15:54.816519
+Create Date: 2026-11-28 05:29:07.651510
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import lms.models._types  # custom column types used below
 
 
 # revision identifiers, used by Alembic.
-revision = 'ae3db64621ce'
+revision = 'a199abd733a7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -119,6 +119,7 @@ def upgrade():
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_certificates_one_valid_per_user', ['user_id'], unique=True, sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
 
     op.create_table('cohort_facilitators',
     sa.Column('cohort_id', sa.Integer(), nullable=False),
@@ -320,6 +321,7 @@ def downgrade():
     op.drop_table('cohort_weeks')
     op.drop_table('cohort_facilitators')
     with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.drop_index('uq_certificates_one_valid_per_user', sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
         batch_op.drop_index(batch_op.f('ix_certificates_user_id'))
         batch_op.drop_index(batch_op.f('ix_certificates_cohort_id'))
 
