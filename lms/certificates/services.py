@@ -280,8 +280,17 @@ def bulk_rows(rows: list[dict], results: list[Verification]) -> tuple[list[str],
 
 # ---------------------------------------------------------------- for offline verifiers
 
-def revocation_document(now: datetime) -> dict:
-    """The signed list of every revoked code, for verifiers who check QR codes offline."""
-    revoked = db.session.scalars(select(Certificate).where(Certificate.status == CertificateStatus.REVOKED.value))
+def revocation_document(now: datetime, base_url: str) -> dict:
+    """The signed list of every revoked code, for verifiers who check QR codes offline.
+
+    ``revokedCredentials`` repeats it in the shape of a 1EdTech revocation list, for Open Badges
+    wallets; it is outside the signature, which covers ``issued``, ``kid`` and ``revoked``.
+    """
+    from lms.certificates.openbadges import credential_url
+    revoked = list(db.session.scalars(select(Certificate)
+                                      .where(Certificate.status == CertificateStatus.REVOKED.value)))
     entries = [RevocationEntry(code=c.code, revoked_on=c.revoked_dt.date(), reason=c.revoked_reason) for c in revoked]
-    return sign_revocation_list(entries, key_store().active_key().private_key, issued=now)
+    document = sign_revocation_list(entries, key_store().active_key().private_key, issued=now)
+    document["revokedCredentials"] = [{"id": credential_url(base_url, c.code), "revoked": True,
+                                       "revocationReason": c.revoked_reason} for c in revoked]
+    return document

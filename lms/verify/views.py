@@ -70,7 +70,8 @@ def jwks():
 @bp.get("/status/revocations.json")
 def revocations():
     """The signed list of revoked certificate codes, for offline verifiers."""
-    response = jsonify(services.revocation_document(_now()))
+    from lms.certificates.views import public_base_url
+    response = jsonify(services.revocation_document(_now(), public_base_url()))
     response.cache_control.public = True
     response.cache_control.max_age = 600
     return response
@@ -133,3 +134,43 @@ def bulk():
                                 headers={"Content-Disposition": 'attachment; filename="verificacion.csv"'})
     return render_template("verify/bulk.html", form=form, error=error,
                            max_rows=services.MAX_BULK_ROWS), (422 if error else 200)
+
+
+def _certificate_or_404(code: str):
+    checked = check_code(code)
+    if not checked.is_well_formed:
+        abort(404)
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == checked.code))
+    if cert is None:
+        abort(404)
+    return cert
+
+
+def _criteria() -> str:
+    return _("Completed the twelve weeks (lesson, quiz, accepted reflection, workshop) and attended at least "
+             "four in five of the workshops.")
+
+
+@bp.get("/credentials/<code>.json")
+@limiter.limit(PUBLIC_LIMIT)
+def credential(code: str):
+    """The certificate as an Open Badges 3.0 OpenBadgeCredential, to keep in a digital wallet."""
+    from lms.certificates.openbadges import build_credential
+    from lms.certificates.views import public_base_url
+    cert = _certificate_or_404(code)
+    response = jsonify(build_credential(cert, public_base_url(), _criteria()))
+    response.mimetype = "application/ld+json"
+    return response
+
+
+@bp.get("/credentials/<code>.jwt")
+@limiter.limit(PUBLIC_LIMIT)
+def credential_jwt(code: str):
+    """The same credential as a VC-JWT signed with the issuer's current Ed25519 key."""
+    from lms.certificates.openbadges import build_credential, vc_jwt
+    from lms.certificates.views import public_base_url
+    cert = _certificate_or_404(code)
+    base = public_base_url()
+    token = vc_jwt(build_credential(cert, base, _criteria()), services.key_store().active_key(),
+                   f"{base.rstrip('/')}/.well-known/jwks.json")
+    return Response(token, mimetype="application/vc+jwt")

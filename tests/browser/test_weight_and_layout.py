@@ -46,7 +46,8 @@ def cold_people(browser, live_server):
 def test_page_weight_and_hosts(cold_people, live_server, spec, lang):
     page = cold_people.use_language(spec.user, lang)
     finished, failed, asked = [], [], []
-    handlers = {"request": asked.append, "requestfinished": finished.append, "requestfailed": failed.append}
+    handlers = {"request": lambda r: asked.append(r), "requestfinished": lambda r: finished.append(r),
+                "requestfailed": lambda r: failed.append(r)}
     for event, handler in handlers.items():
         page.on(event, handler)
     try:
@@ -106,7 +107,8 @@ def test_screenshots_of_each_role_at_360px(phones):
 def _other_language_texts() -> dict[str, set[str]]:
     """Interface sentences of one language that must not show on a page in the other: the Spanish of every
     translated message (on English pages) and the English original of every message (on Spanish pages)."""
-    catalog = read_po((ROOT / "lms/translations/es/LC_MESSAGES/messages.po").open(encoding="utf-8"))
+    with (ROOT / "lms/translations/es/LC_MESSAGES/messages.po").open(encoding="utf-8") as po:
+        catalog = read_po(po)
     spanish, english = set(), set()
     for message in catalog:
         if not message.id or isinstance(message.id, tuple) or "%" in message.id:

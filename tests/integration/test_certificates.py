@@ -230,3 +230,28 @@ def test_demo_graduate_holds_a_certificate_and_demo_prints_its_code(runner):
     out = runner.invoke(args=["lms", "demo"])
     code = out.output.split("demo certificate code: ")[1].split()[0]
     assert services.verify(code, "web", datetime.now(timezone.utc), log=False).status == "valid"
+
+
+def test_open_badges_credential_and_its_vc_jwt_verify_with_the_published_key(client, auth, graduate):
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    cert = _issue(client, auth, graduate)
+    auth.logout()
+    credential = json.loads(client.get(f"/credentials/{cert.code}.json").data)
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["@context"][0] == "https://www.w3.org/ns/credentials/v2"
+    subject = credential["credentialSubject"]
+    assert subject["name"] == "José Ñahui Quispe" and subject["id"].startswith("urn:uuid:")
+    assert subject["achievement"]["criteria"]["narrative"]
+    assert credential["credentialStatus"]["type"] == "1EdTechRevocationList"
+    token = client.get(f"/credentials/{cert.code}.jwt").get_data(as_text=True)
+    header_b64, payload_b64, signature_b64 = token.split(".")
+    unb64 = lambda text: base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))  # noqa: E731
+    header, payload = json.loads(unb64(header_b64)), json.loads(unb64(payload_b64))
+    assert header["alg"] == "EdDSA" and payload["jti"] == credential["id"] and payload["sub"] == subject["id"]
+    kid = header["kid"].split("#")[1]
+    jwk = next(k for k in client.get("/.well-known/jwks.json").get_json()["keys"] if k["kid"] == kid)
+    Ed25519PublicKey.from_public_bytes(unb64(jwk["x"])).verify(unb64(signature_b64),
+                                                                f"{header_b64}.{payload_b64}".encode())
+    assert client.get("/credentials/ABCD-EFGH-JKMN-PQRS.json").status_code == 404
