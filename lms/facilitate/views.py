@@ -225,7 +225,8 @@ def gradebook(cohort_id: int):
     sort = request.args.get("sort", "name")
     rows = services.sort_rows(services.trainee_rows(cohort, current_course(), _now()),
                               sort if sort in GRADEBOOK_SORTS else "name")
-    return render_template("facilitate/gradebook.html", cohort=cohort, rows=rows, sort=sort)
+    return render_template("facilitate/gradebook.html", cohort=cohort, rows=rows, sort=sort,
+                           cells=services.gradebook_cells)
 
 
 @bp.get("/cohorts/<int:cohort_id>/gradebook.csv")

@@ -159,17 +159,25 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime) -
         select(Attendance.enrollment_id, Attendance.week, Attendance.status).where(Attendance.enrollment_id.in_(ids))))
 
     surveys = phases_done(ids, course) if course.surveys_required and course.surveys else {}
+    calendars = {}  # the weeks' opening is the same for everyone in a cohort: work it out once per cohort
+    for enrollment in enrollments:
+        if enrollment.cohort_id not in calendars:
+            cohort, cohort_overrides = enrollment.cohort, overrides[enrollment.cohort_id]
+            calendars[enrollment.cohort_id] = {
+                w.number: (week_is_open(cohort, w.number, now, cohort_overrides),
+                           week_opens_at(cohort, w.number, cohort_overrides)) for w in course.weeks}
     result = {}
     for enrollment in enrollments:
-        cohort_overrides = overrides[enrollment.cohort_id]
+        calendar = calendars[enrollment.cohort_id]
         weeks = []
         for week in course.weeks:
             key = (enrollment.id, week.number)
             attempt = attempts.get(key)
+            is_open, opens_at = calendar[week.number]
             weeks.append(WeekProgress(
                 week=week.number,
-                is_open=week_is_open(enrollment.cohort, week.number, now, cohort_overrides),
-                opens_at=week_opens_at(enrollment.cohort, week.number, cohort_overrides),
+                is_open=is_open,
+                opens_at=opens_at,
                 lesson_opened=key in opened,
                 quiz_best_percent=attempt.best if attempt else None,
                 quiz_passed=bool(attempt and attempt.passed),

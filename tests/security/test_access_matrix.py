@@ -109,7 +109,7 @@ def test_every_route_of_the_app_has_a_row_in_the_access_table(app):
 
 @pytest.mark.parametrize("visitor", list(VISITORS))
 def test_each_visitor_gets_exactly_the_answers_of_the_access_table(app, cast, visitor):
-    client = client_as(app, visitor)
+    client = client_as(app, visitor, through_the_form=True)
     column = list(VISITORS).index(visitor)
     wrong = []
     for rule in rules(app, "GET") + [r for r in rules(app, "POST") if "GET" not in r.methods]:

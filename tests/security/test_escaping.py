@@ -240,8 +240,7 @@ def enter_printed_name(app, world, text):
 def enter_quiz_draft(app, world, text):
     trainee = client_as(app, "trainee")
     course = current_course()
-    from lms.learn.demo_progress import answer_surveys as answer
-    answer(world.trainee.enrollment, course, "pre", 0.8, seed=1)
+    answer_surveys(world.trainee.enrollment, course, "pre", 0.8, seed=1)  # the quiz of week 1 comes after them
     db.session.commit()
     page = trainee.get("/weeks/1/quiz").get_data(as_text=True)
     attempt = re.search(r'name="attempt" value="(\d+)"', page).group(1)
@@ -328,9 +327,16 @@ PAGE_NOTES = {
     "/v?code={q}": {"status": 404, "shows": 40},  # the first 40 characters typed, marked CÓDIGO CON ERROR
 }
 
+# A formula is only dangerous in a spreadsheet: it goes where a CSV shows the text.
+CSV_ONLY = {"spreadsheet formula"}
+WITH_CSV = {where for where, _, page in SHOWN_ON if page.endswith(".csv") or page == "answer: CSV answer"}
+
+
 def _cases():
     for payload_name, payload in PAYLOADS.items():
         for entry in ENTRIES:
+            if payload_name in CSV_ONLY and entry not in WITH_CSV:
+                continue
             yield pytest.param(payload, entry, id=f"{payload_name} | {entry}")
 
 
