@@ -106,8 +106,11 @@ class CourseProgress:
 
     @property
     def attendance_rate(self) -> float:
-        """Percent of the workshops that count where he was present or late."""
-        counted = [w for w in self.weeks if w.attendance_counts]
+        """Percent of the workshops held so far (that count) where he was present or late.
+
+        Once all twelve weeks have opened this is the share of all twelve: the completion rule.
+        """
+        counted = [w for w in self.weeks if w.attendance_counts and (w.is_open or w.attendance)]
         if not counted:
             return 100.0
         present = sum(w.attendance in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) for w in counted)
