@@ -13,9 +13,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.config import load_config
     load_config(app, test_config)
 
-    from lms import database, i18n, logs, security, templating
+    from lms import database, i18n, logs, routing, security, templating
     from lms.extensions import csrf, limiter, login_manager, migrate
     from lms.extensions import db
+    routing.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))

@@ -79,7 +79,7 @@ def issue():
     return redirect(url_for("certificates.index"))
 
 
-@bp.post("/manage/certificates/<int:certificate_id>/revoke")
+@bp.post("/manage/certificates/<id:certificate_id>/revoke")
 @role_required(Role.COORDINATOR)
 def revoke(certificate_id: int):
     """Revoke a certificate (the record stays), optionally issuing a new one with a new code."""
@@ -132,7 +132,7 @@ def mine_pdf():
                     headers={"Content-Disposition": f'attachment; filename="certificado-{certificate.code}.pdf"'})
 
 
-@bp.get("/manage/certificates/<int:certificate_id>.pdf")
+@bp.get("/manage/certificates/<id:certificate_id>.pdf")
 @role_required(Role.COORDINATOR)
 def pdf(certificate_id: int):
     """A coordinator's copy of a certificate's PDF, to print for the ceremony."""

@@ -58,7 +58,7 @@ def index():
                            queue_size=len(queue))
 
 
-@bp.get("/cohorts/<int:cohort_id>")
+@bp.get("/cohorts/<id:cohort_id>")
 def cohort(cohort_id: int):
     """The cohort dashboard: completion, attendance and quiz scores as charts with tables; who is at risk."""
     cohort = cohort_or_404(current_user, cohort_id)
@@ -79,7 +79,7 @@ def cohort(cohort_id: int):
                            this_week=this_week, at_risk=[r for r in rows if r.at_risk], button=EmptyForm())
 
 
-@bp.get("/cohorts/<int:cohort_id>/weeks/<int:number>")
+@bp.get("/cohorts/<id:cohort_id>/weeks/<int:number>")
 def cohort_week(cohort_id: int, number: int):
     """One week of a cohort: who opened the lesson, passed the quiz, had the reflection accepted, attended."""
     cohort = cohort_or_404(current_user, cohort_id)
@@ -88,7 +88,7 @@ def cohort_week(cohort_id: int, number: int):
     return render_template("facilitate/cohort_week.html", cohort=cohort, week=week, rows=rows)
 
 
-@bp.route("/cohorts/<int:cohort_id>/attendance/<int:number>", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/attendance/<int:number>", methods=["GET", "POST"])
 def attendance(cohort_id: int, number: int):
     """Take (or correct) the attendance of one workshop: everyone present until changed."""
     cohort = cohort_or_404(current_user, cohort_id)
@@ -123,7 +123,7 @@ def _next_in_queue(after_kind: str, after_id: int):
     return url_for(endpoint, item_id=first.id)
 
 
-@bp.route("/reflections/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/reflections/<id:item_id>", methods=["GET", "POST"])
 def review(item_id: int):
     """Grade a reflection with the week's rubric, write feedback, accept it or return it for revision."""
     version = db.get_or_404(ReflectionVersion, item_id)
@@ -160,7 +160,7 @@ def review(item_id: int):
         (422 if error else 200)
 
 
-@bp.route("/attempts/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/attempts/<id:item_id>", methods=["GET", "POST"])
 def essays(item_id: int):
     """Grade the written (essay) answers of a quiz attempt."""
     attempt = db.get_or_404(QuizAttempt, item_id)
@@ -188,7 +188,7 @@ def essays(item_id: int):
                            questions=questions, form=form, error=error), (422 if error else 200)
 
 
-@bp.route("/trainees/<int:trainee_id>", methods=["GET", "POST"])
+@bp.route("/trainees/<id:trainee_id>", methods=["GET", "POST"])
 def trainee(trainee_id: int):
     """One trainee: his weeks, his reflections and the facilitators' private notes."""
     trainee = trainee_or_404(current_user, trainee_id)
@@ -218,7 +218,7 @@ def trainee(trainee_id: int):
 GRADEBOOK_SORTS = ("name", "progress", "progress_asc")
 
 
-@bp.get("/cohorts/<int:cohort_id>/gradebook")
+@bp.get("/cohorts/<id:cohort_id>/gradebook")
 def gradebook(cohort_id: int):
     """Trainees × 12 weeks: best quiz score, reflection, attendance, week complete; sortable."""
     cohort = cohort_or_404(current_user, cohort_id)
@@ -229,7 +229,7 @@ def gradebook(cohort_id: int):
                            cells=services.gradebook_cells)
 
 
-@bp.get("/cohorts/<int:cohort_id>/gradebook.csv")
+@bp.get("/cohorts/<id:cohort_id>/gradebook.csv")
 def gradebook_csv(cohort_id: int):
     """The gradebook as CSV that Excel in Spanish opens right (UTF-8 with BOM, `;` by default)."""
     cohort = cohort_or_404(current_user, cohort_id)
@@ -246,14 +246,14 @@ def gradebook_csv(cohort_id: int):
         for w in r.progress.weeks:
             line += ["" if w.quiz_best_percent is None else f"{w.quiz_best_percent:.0f}", w.reflection_status or "",
                      w.attendance or "", _("yes") if w.is_complete else _("no")]
-        line += [r.progress.weeks_complete, f"{r.progress.attendance_rate:.0f}"]
+        line += [r.progress.weeks_complete, f"{r.progress.attendance_so_far:.0f}"]
         lines.append(line)
     filename = f"gradebook-cohort-{cohort.id}.csv"
     return Response(services.csv_bytes(header, lines, separator), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.post("/trainees/<int:trainee_id>/reset-link")
+@bp.post("/trainees/<id:trainee_id>/reset-link")
 def reset_link(trainee_id: int):
     """Make a one-time password link for a trainee of my cohort."""
     trainee = trainee_or_404(current_user, trainee_id)

@@ -106,15 +106,13 @@ class CourseProgress:
 
     @property
     def attendance_rate(self) -> float:
-        """Percent of the workshops held so far (that count) where he was present or late.
+        """Percent of all the workshops that count where he was present or late: the completion rule."""
+        return _present_share([w for w in self.weeks if w.attendance_counts])
 
-        Once all twelve weeks have opened this is the share of all twelve: the completion rule.
-        """
-        counted = [w for w in self.weeks if w.attendance_counts and (w.is_open or w.attendance)]
-        if not counted:
-            return 100.0
-        present = sum(w.attendance in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) for w in counted)
-        return 100.0 * present / len(counted)
+    @property
+    def attendance_so_far(self) -> float:
+        """The same share over the workshops held so far, for showing progress during the course."""
+        return _present_share([w for w in self.weeks if w.attendance_counts and (w.is_open or w.attendance)])
 
     @property
     def absences(self) -> int:
@@ -133,6 +131,13 @@ class CourseProgress:
                     if task != Task.ATTENDANCE:
                         return week.week, task
         return None
+
+
+def _present_share(weeks: list[WeekProgress]) -> float:
+    if not weeks:
+        return 100.0
+    present = sum(w.attendance in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) for w in weeks)
+    return 100.0 * present / len(weeks)
 
 
 def progress_for(enrollments: list[Enrollment], course: Course, now: datetime) -> dict[int, CourseProgress]:

@@ -15,6 +15,7 @@ from lms.forms import EmptyForm, choices
 from lms.manage import services
 from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
 from lms.models import Cohort, Enrollment, Role, User
+from lms.routing import bounded_int
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -66,7 +67,7 @@ def new_cohort():
     return render_template("manage/cohort_form.html", form=form, cohort=None)
 
 
-@bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>", methods=["GET", "POST"])
 def cohort(cohort_id: int):
     """Edit a cohort: name, calendar start, facilitators; see its invite code and trainees."""
     cohort = db.get_or_404(Cohort, cohort_id)
@@ -89,7 +90,7 @@ def cohort(cohort_id: int):
                            move_form=move_form, button=EmptyForm())
 
 
-@bp.post("/cohorts/<int:cohort_id>/invite")
+@bp.post("/cohorts/<id:cohort_id>/invite")
 def renew_invite(cohort_id: int):
     """Replace the cohort's invite code."""
     cohort = db.get_or_404(Cohort, cohort_id)
@@ -146,7 +147,7 @@ def _reset_link(user: User) -> str:
     return url_for("auth.reset_password", token=token, _external=True)
 
 
-@bp.post("/users/<int:user_id>/reset-link")
+@bp.post("/users/<id:user_id>/reset-link")
 def reset_link(user_id: int):
     """Make a one-time link with which the person chooses a new password."""
     user = db.get_or_404(User, user_id)
@@ -159,7 +160,7 @@ def reset_link(user_id: int):
     return render_template("reset_link.html", user=user, link=link, created=False)
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def toggle_active(user_id: int):
     """Deactivate an account (or activate it again); a deactivated account cannot log in."""
     user = db.get_or_404(User, user_id)
@@ -176,7 +177,7 @@ def toggle_active(user_id: int):
                     else url_for("manage.users"))
 
 
-@bp.post("/users/<int:user_id>/move")
+@bp.post("/users/<id:user_id>/move")
 def move_trainee(user_id: int):
     """Move a trainee to another cohort, keeping all his work."""
     trainee = db.get_or_404(User, user_id)
@@ -193,7 +194,7 @@ def move_trainee(user_id: int):
     abort(400)
 
 
-@bp.route("/cohorts/<int:cohort_id>/calendar", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/calendar", methods=["GET", "POST"])
 def calendar(cohort_id: int):
     """Set when each week opens: the weekly calendar, a date of its own per week, or all weeks open."""
     from datetime import date
@@ -228,8 +229,8 @@ def audit_log():
     from lms.models import AuditEvent
     actor = request.args.get("actor", "").strip().lower()
     action = request.args.get("action", "").strip()
-    cohort_id = request.args.get("cohort", type=int)
-    page = max(request.args.get("page", 1, type=int), 1)
+    cohort_id = bounded_int(request.args.get("cohort"))
+    page = bounded_int(request.args.get("page")) or 1
     query = select(AuditEvent).order_by(AuditEvent.created_dt.desc(), AuditEvent.id.desc())
     if actor:
         query = query.join(User, AuditEvent.actor_id == User.id).where(User.username == actor)

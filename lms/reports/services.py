@@ -74,7 +74,7 @@ def impact(cohorts: list[Cohort], course: Course, now: datetime, locale: str, to
         measures.append(Measure(f"{survey_id}:{key}", label or total_label, hide_if_small(change.n, change),
                                 change.n))
     completed = sum(p.is_complete for p in progress.values())
-    attendance = sum(p.attendance_rate for p in progress.values()) / n if n else None
+    attendance = sum(p.attendance_so_far for p in progress.values()) / n if n else None
     return Impact(trainees=n, completed=hide_if_small(n, completed), mean_attendance=hide_if_small(n, attendance),
                   pre_answered=pre_answered, measures=measures)
 

@@ -33,20 +33,24 @@ def keep_out_of_search_engines(response):
 
 @bp.route("/v", methods=["GET"])
 @bp.route("/v/<code>", methods=["GET"])
-@bp.route("/V/<code>", methods=["GET"])
 @limiter.limit(PUBLIC_LIMIT)
 def page(code: str | None = None):
     """Verify a certificate by its code: VÁLIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
     typed = request.args.get("code")
     if typed is not None:
         checked = check_code(typed)
-        return redirect(url_for("verify.page", code=checked.code if checked.is_well_formed else typed.strip()[:40]))
+        cleaned = checked.code if checked.is_well_formed else "".join(ch for ch in typed if ch.isalnum())[:40]
+        return redirect(url_for("verify.page", code=cleaned) if cleaned else url_for("verify.page"))
     if code is None:
         return render_template("verify/page.html", result=None, code="")
     result = services.verify(code, "web", _now())
     db.session.commit()
     status_code = 404 if result.status in ("not_found", "malformed") else 200
     return render_template("verify/page.html", result=result, code=code, format_code=format_code), status_code
+
+
+# Printed QR codes use upper case (it makes the QR smaller); the same page answers there.
+bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 
 
 @bp.get("/api/v1/verify/<code>")

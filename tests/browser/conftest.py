@@ -174,8 +174,8 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     assert "/login" not in page.url, f"{username} could not log in: {page.locator('main').inner_text()}"
 
 
@@ -187,8 +187,8 @@ def switch_language(page, lang: str) -> None:
     """Choose ``lang`` with the button in the page header (a POST that comes back to the same page)."""
     if html_lang(page) == lang:
         return
-    page.locator("header.site form.lang button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("header.site form.lang button").click()
     assert html_lang(page) == lang, f"the language switch did not give lang={lang} on {page.url}"
 
 

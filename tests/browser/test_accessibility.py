@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.1 A and AA) on every page of every role, in Spanish and in English; the keyboard."""
 
+import re
+
 import pytest
 
 from browser.conftest import (AXE_JS, CHROMIUM, CHROMIUM_MISSING, DEMO_PASSWORD, PHONE, describe_violations,
@@ -24,7 +26,7 @@ def test_page_has_no_wcag_violations(people, spec, lang):
 
 
 def test_open_details_and_errors_have_no_wcag_violations(people, live_server):
-    """What a page shows after a tap or a mistake: the revoke form unfolded, a form with errors."""
+    """What a page shows after a tap or a mistake: the revoke form unfolded, forms with errors."""
     coordinator = people.page("demo-coordinator")
     coordinator.goto(f"{live_server.url}/manage/certificates")
     for summary in coordinator.locator("details summary").all():
@@ -34,33 +36,56 @@ def test_open_details_and_errors_have_no_wcag_violations(people, live_server):
 
     visitor = people.page(None)
     visitor.goto(f"{live_server.url}/join")
-    visitor.locator("main form button[type=submit]").click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.locator("main form button[type=submit]").click()
     assert visitor.locator(".error").count() > 0, "an empty join form should show what is missing"
     violations = run_axe(visitor)
     assert not violations, describe_violations(violations)
 
+    trainee = people.page("demo-trainee")
+    trainee.goto(f"{live_server.url}/weeks/3/quiz")
+    with trainee.expect_navigation():
+        trainee.locator("button[name=action][value=submit]").click()
+    assert trainee.locator("fieldset.has-error").count() > 0, "a quiz sent half answered should say what is missing"
+    violations = run_axe(trainee)
+    assert not violations, describe_violations(violations)
+
+
+def _luminance(css_color: str) -> float:
+    red, green, blue = (int(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
 
 def test_tab_reaches_the_login_button_with_a_visible_outline(browser, live_server):
+    """A keyboard-only login: type the username (the field has the focus), Tab, the password, Tab to the button."""
     context = browser.new_context(viewport=PHONE)
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}/login")
-        page.fill("input[name=username]", "demo-trainee")
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.locator("body").focus()
-        for _ in range(12):
+        assert page.evaluate("() => document.activeElement.name") == "username", "the username field has the focus"
+        page.keyboard.type("demo-trainee")
+        page.keyboard.press("Tab")
+        page.keyboard.type(DEMO_PASSWORD)
+        for _ in range(3):
             page.keyboard.press("Tab")
-            focused = page.evaluate("() => document.activeElement.matches('main form button[type=submit]')")
-            if focused:
+            if page.evaluate("() => document.activeElement.matches('main form button[type=submit]')"):
                 break
-        assert focused, "Tab never reached the login button"
-        outline = page.evaluate("""() => {
+        else:
+            pytest.fail("Tab never reached the login button")
+        focus = page.evaluate("""() => {
             const style = getComputedStyle(document.activeElement);
-            return {style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor};
+            return {style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor,
+                    page: getComputedStyle(document.body).backgroundColor};
         }""")
-        assert outline["style"] not in ("none", "hidden") and outline["width"] >= 2, \
-            f"the focused login button has no visible outline: {outline}"
+        assert focus["style"] not in ("none", "hidden") and focus["width"] >= 2, \
+            f"the focused login button has no visible outline: {focus}"
+        assert contrast(focus["color"], focus["page"]) >= 3, f"the focus outline hardly shows on the page: {focus}"
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert "/login" not in page.url, "Enter on the focused button should log in"

@@ -36,7 +36,8 @@ UI = {
         "survey_step": "Semana 1: Responder la encuesta", "survey_n": "Encuesta {n} de 2",
         "send_answers": "Enviar mis respuestas", "answer_this": "Responde esta pregunta.",
         "surveys_done": "Gracias: tus respuestas están guardadas.", "lesson_step": "Semana 1: Leer la lección",
-        "take_quiz": "Hacer el cuestionario", "need": "Necesitas 70% para aprobar.", "try_again": "Intentar de nuevo",
+        "take_quiz": "Hacer el cuestionario", "need": "Necesitas {mark}% para aprobar.",
+        "try_again": "Intentar de nuevo",
         "save_draft": "Guardar borrador", "draft_saved": "Borrador guardado.",
         "draft_saved_flash": "Borrador guardado. Puedes volver y terminar después.",
         "passed": "Aprobaste. ¡Bien hecho!", "write_reflection": "Ahora escribe la reflexión",
@@ -50,7 +51,7 @@ UI = {
         "survey_step": "Week 1: Answer the survey", "survey_n": "Survey {n} of 2",
         "send_answers": "Send my answers", "answer_this": "Answer this question.",
         "surveys_done": "Thank you: your answers are saved.", "lesson_step": "Week 1: Read the lesson",
-        "take_quiz": "Take the quiz", "need": "You need 70% to pass.", "try_again": "Try again",
+        "take_quiz": "Take the quiz", "need": "You need {mark}% to pass.", "try_again": "Try again",
         "save_draft": "Save draft", "draft_saved": "Draft saved.",
         "draft_saved_flash": "Draft saved. You can come back and finish later.",
         "passed": "You passed. Well done!", "write_reflection": "Now write the reflection",
@@ -223,7 +224,7 @@ def new_trainee_journey(browser, live, lang: str, js: bool, username: str, name:
         answer(page, question, wrong_answer(question))
     page.get_by_role("button", name=ui["send_answers"]).click()
     expect(page).to_have_url(re.compile(r"/weeks/1/quiz/attempts/1$"))
-    expect(page.locator(".result")).to_contain_text(ui["need"])
+    expect(page.locator(".result.failed")).to_contain_text(ui["need"].format(mark=week.quiz.pass_mark))
     page.get_by_role("link", name=ui["try_again"]).click()
 
     # The quiz, right: half of it, saved as a draft, survives a reload; then the rest.

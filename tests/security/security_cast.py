@@ -72,9 +72,9 @@ class Cast:
             "survey_id": self.survey_id,
         }
 
-    def url(self, rule) -> str:
+    def url(self, rule, **overrides) -> str:
         """``rule`` with its parameters filled in; a parameter nobody knows fails with its name."""
-        values = self.url_values(rule)
+        values = self.url_values(rule) | overrides
 
         def value(match):
             name = match.group(1)

@@ -6,10 +6,13 @@ URL parameters are objects of cohort A (see security_cast.py): the trainee's own
 reflection version, his certificate, cohort A's id, an open week.
 """
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import func, select
 
-from conftest import csrf_token
+from conftest import PASSWORD, csrf_token
 from lms.extensions import db
 from lms.models import Attendance, PasswordReset, ReflectionVersion, TraineeNote
 from security_cast import VISITORS, cast, client_as, rules  # noqa: F401  (cast is a fixture)
@@ -26,67 +29,69 @@ NO_GET = 405            # the rule only takes POST
 #   fac = facilitator of cohort A, facB = facilitator of cohort B, coord = coordinator,
 #   verif = verifier (municipality), admin = administrator.
 ACCESS = {
-    # route                                                       anon    tr      trB     fac     facB    coord   verif   admin
-    "/":                                                          (LOGIN, OK,     OK,     MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
-    "/login":                                                     (OK,    MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
-    "/logout":                                                    (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/join":                                                      (OK,    MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
-    "/account/password":                                          (LOGIN, OK,     OK,     OK,     OK,     OK,     OK,     OK),
-    "/reset/<token>":                                             (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
-    "/language":                                                  (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/healthz":                                                   (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    # route                                                          anon    tr      trB     fac     facB    coord   verif   admin
+    "/":                                                            (LOGIN,  OK,     OK,     MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
+    "/login":                                                       (OK,     MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
+    "/logout":                                                      (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/join":                                                        (OK,     MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
+    "/account/password":                                            (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/reset/<token>":                                               (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/language":                                                    (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/healthz":                                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     # the trainee's weeks: staff may read lessons, only a trainee does the work, only his own
-    "/weeks/<int:number>":                                        (LOGIN, OK,     OK,     OK,     OK,     OK,     DENIED, OK),
-    "/weeks/<int:number>/quiz":                                   (LOGIN, OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/weeks/<int:number>/quiz/attempts/<int:attempt_number>":     (LOGIN, OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/weeks/<int:number>/reflection":                             (LOGIN, OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/surveys/<phase>":                                           (LOGIN, MOVED,  MOVED,  DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/surveys/<phase>/<survey_id>":                               (LOGIN, MOVED,  OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/certificate":                                               (LOGIN, OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/certificate.pdf":                                           (LOGIN, OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/weeks/<int:number>":                                          (LOGIN,  OK,     OK,     OK,     OK,     OK,     DENIED, OK),
+    "/weeks/<int:number>/quiz":                                     (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/weeks/<int:number>/quiz/attempts/<int:attempt_number>":       (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/weeks/<int:number>/reflection":                               (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/surveys/<phase>":                                             (LOGIN,  MOVED,  MOVED,  DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/surveys/<phase>/<survey_id>":                                 (LOGIN,  MOVED,  OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/certificate":                                                 (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/certificate.pdf":                                             (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
     # facilitators: only their cohorts; coordinators and admins: every cohort
-    "/facilitate/":                                               (LOGIN, DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
-    "/facilitate/queue":                                          (LOGIN, DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
-    "/facilitate/guide/<int:number>":                             (LOGIN, DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
-    "/facilitate/cohorts/<int:cohort_id>":                        (LOGIN, DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
-    "/facilitate/cohorts/<int:cohort_id>/weeks/<int:number>":     (LOGIN, DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
-    "/facilitate/cohorts/<int:cohort_id>/attendance/<int:number>": (LOGIN, DENIED, DENIED, OK,    HIDDEN, OK,     DENIED, OK),
-    "/facilitate/cohorts/<int:cohort_id>/gradebook":              (LOGIN, DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
-    "/facilitate/cohorts/<int:cohort_id>/gradebook.csv":          (LOGIN, DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
-    "/facilitate/reflections/<int:item_id>":                      (LOGIN, DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
-    "/facilitate/attempts/<int:item_id>":                         (LOGIN, DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
-    "/facilitate/trainees/<int:trainee_id>":                      (LOGIN, DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
-    "/facilitate/trainees/<int:trainee_id>/reset-link":           (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/facilitate/":                                                 (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/facilitate/queue":                                            (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/facilitate/guide/<int:number>":                               (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/facilitate/cohorts/<id:cohort_id>":                          (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/cohorts/<id:cohort_id>/weeks/<int:number>":       (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/cohorts/<id:cohort_id>/attendance/<int:number>":  (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/cohorts/<id:cohort_id>/gradebook":                (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/cohorts/<id:cohort_id>/gradebook.csv":            (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/reflections/<id:item_id>":                        (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/attempts/<id:item_id>":                           (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/trainees/<id:trainee_id>":                        (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/trainees/<id:trainee_id>/reset-link":             (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     # coordination: coordinators and admins only
-    "/manage/":                                                   (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/cohorts/new":                                        (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/cohorts/<int:cohort_id>":                            (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/cohorts/<int:cohort_id>/calendar":                   (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/cohorts/<int:cohort_id>/invite":                     (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/manage/users":                                              (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/users/new":                                          (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/users/<int:user_id>/reset-link":                     (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/manage/users/<int:user_id>/active":                         (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/manage/users/<int:user_id>/move":                           (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/manage/audit":                                              (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/certificates":                                       (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
-    "/manage/certificates/issue":                                 (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/manage/certificates/<int:certificate_id>/revoke":           (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
-    "/manage/certificates/<int:certificate_id>.pdf":              (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/":                                                     (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/cohorts/new":                                          (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/cohorts/<id:cohort_id>":                              (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/cohorts/<id:cohort_id>/calendar":                     (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/cohorts/<id:cohort_id>/invite":                       (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/users":                                                (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/users/new":                                            (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/users/<id:user_id>/reset-link":                       (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/users/<id:user_id>/active":                           (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/users/<id:user_id>/move":                             (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/audit":                                                (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/certificates":                                         (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/certificates/issue":                                   (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/certificates/<id:certificate_id>/revoke":             (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/certificates/<id:certificate_id>.pdf":                (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     # reports: staff, each on the cohorts they may see
-    "/reports/impact":                                            (LOGIN, DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
-    "/reports/impact.csv":                                        (LOGIN, DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/reports/impact":                                              (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/reports/impact.csv":                                          (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
     # the municipality's registry and bulk checks
-    "/verify/registry":                                           (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     OK,     OK),
-    "/verify/registry.csv":                                       (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     OK,     OK),
-    "/verify/bulk":                                               (LOGIN, DENIED, DENIED, DENIED, DENIED, OK,     OK,     OK),
+    "/verify/registry":                                             (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     OK,     OK),
+    "/verify/registry.csv":                                         (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     OK,     OK),
+    "/verify/bulk":                                                 (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     OK,     OK),
     # anyone may verify a certificate
-    "/v":                                                         (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
-    "/v/<code>":                                                  (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
-    "/V/<code>":                                                  (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
-    "/api/v1/verify/<code>":                                      (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
-    "/.well-known/jwks.json":                                     (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
-    "/status/revocations.json":                                   (OK,    OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/v":                                                           (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/v/<code>":                                                    (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/V/<code>":                                                    (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/api/v1/verify/<code>":                                        (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/.well-known/jwks.json":                                       (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/status/revocations.json":                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/credentials/<code>.json":                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/credentials/<code>.jwt":                                      (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
 }
 
 
@@ -225,3 +230,47 @@ def test_trainee_cannot_open_staff_pages_about_himself(app, cast):
     client = client_as(app, "trainee")
     assert client.get(f"/facilitate/trainees/{cast.world.trainee.id}").status_code == 403
     assert client.get(f"/facilitate/reflections/{cast.version_id}").status_code == 403
+
+
+# ---------------------------------------------------------------- ids nobody has, and where a visitor is sent
+
+OUT_OF_RANGE = "99999999999999999999"  # beyond a 64-bit integer; on PostgreSQL anything from 2147483648 on
+
+
+def _row_id_rules(app):
+    """Rules with a database row id in the path (<id:…_id>), GET ones and POST-only ones."""
+    return [rule for rule in rules(app, "GET") + [r for r in rules(app, "POST") if "GET" not in r.methods]
+            if re.search(r"<id:\w+_id>", rule.rule)]
+
+
+def test_an_id_out_of_the_databases_range_in_the_url_is_not_found_rather_than_a_server_error(app, cast):
+    client = client_as(app, "coordinator")
+    token = csrf_token(client, "/manage/")
+    wrong = []
+    id_rules = _row_id_rules(app)
+    assert len(id_rules) >= 15
+    for rule in id_rules:
+        url = cast.url(rule, **{name: OUT_OF_RANGE for name in re.findall(r"<id:(\w+_id)>", rule.rule)})
+        response = client.get(url) if "GET" in rule.methods else client.post(url, data={"csrf_token": token})
+        if response.status_code >= 500:
+            wrong.append(f"{'GET' if 'GET' in rule.methods else 'POST'} {url}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("query", ["page=9223372036854775807", f"cohort={OUT_OF_RANGE}"])
+def test_a_huge_number_in_the_audit_log_filters_is_not_a_server_error(app, cast, query):
+    assert client_as(app, "coordinator").get(f"/manage/audit?{query}").status_code < 500
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                    "\\\\evil.example", "https:evil.example", "/\t/evil.example",
+                                    "javascript:alert(1)", "http://lms.test.evil.example/"])
+def test_login_and_language_switch_send_a_visitor_only_to_pages_of_this_site(app, world, target):
+    for url, data in (("/login", {"username": "jose", "password": PASSWORD}), ("/language", {"lang": "en"})):
+        client = app.test_client()
+        response = client.post(url, data=data | {"next": target, "csrf_token": csrf_token(client, "/login")})
+        location = response.headers["Location"]
+        parts = urlsplit(location)
+        assert response.status_code == 302
+        assert parts.netloc in ("", "lms.test") and not location.startswith("//") and "\\" not in location, location
+        assert parts.scheme in ("", "http", "https"), location

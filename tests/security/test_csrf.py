@@ -34,26 +34,26 @@ CSRF_POSTS = {
     "/weeks/<int:number>/reflection": ("trainee_b", lambda c: {"action": "submit",
                                                                "text": "Aprendí a escuchar a mi pareja."}),
     "/surveys/<phase>/<survey_id>": ("trainee_b", lambda c: {"i-a01": "2", "i-a02": "3"}),
-    "/facilitate/cohorts/<int:cohort_id>/attendance/<int:number>": (
+    "/facilitate/cohorts/<id:cohort_id>/attendance/<int:number>": (
         "facilitator", lambda c: {f"e-{c.enrollment_id}": "absent"}),
-    "/facilitate/reflections/<int:item_id>": ("facilitator", lambda c: {"decision": "returned",
+    "/facilitate/reflections/<id:item_id>": ("facilitator", lambda c: {"decision": "returned",
                                                                         "feedback": "Revisa el párrafo 2."}),
-    "/facilitate/attempts/<int:item_id>": ("facilitator", lambda c: {"next": "0"}),
-    "/facilitate/trainees/<int:trainee_id>": ("facilitator", lambda c: {"note": "Faltó por trabajo."}),
-    "/facilitate/trainees/<int:trainee_id>/reset-link": ("facilitator", lambda c: {}),
+    "/facilitate/attempts/<id:item_id>": ("facilitator", lambda c: {"next": "0"}),
+    "/facilitate/trainees/<id:trainee_id>": ("facilitator", lambda c: {"note": "Faltó por trabajo."}),
+    "/facilitate/trainees/<id:trainee_id>/reset-link": ("facilitator", lambda c: {}),
     "/manage/cohorts/new": ("coordinator", lambda c: {"name": "Grupo C", "start_date": "2026-03-02",
                                                       "facilitators": str(c.world.facilitator.id)}),
-    "/manage/cohorts/<int:cohort_id>": ("coordinator", lambda c: {"name": "Grupo A renombrado",
+    "/manage/cohorts/<id:cohort_id>": ("coordinator", lambda c: {"name": "Grupo A renombrado",
                                                                   "start_date": "2025-01-06"}),
-    "/manage/cohorts/<int:cohort_id>/invite": ("coordinator", lambda c: {}),
-    "/manage/cohorts/<int:cohort_id>/calendar": ("coordinator", lambda c: {"all_open": "1", "w1": "2025-01-06"}),
+    "/manage/cohorts/<id:cohort_id>/invite": ("coordinator", lambda c: {}),
+    "/manage/cohorts/<id:cohort_id>/calendar": ("coordinator", lambda c: {"all_open": "1", "w1": "2025-01-06"}),
     "/manage/users/new": ("admin", lambda c: {"display_name": "Nueva Coordinadora", "username": "nueva",
                                               "role": "coordinator", "cohort_id": "0", "locale": "es"}),
-    "/manage/users/<int:user_id>/reset-link": ("coordinator", lambda c: {}),
-    "/manage/users/<int:user_id>/active": ("coordinator", lambda c: {}),
-    "/manage/users/<int:user_id>/move": ("coordinator", lambda c: {"cohort_id": str(c.world.other_cohort.id)}),
+    "/manage/users/<id:user_id>/reset-link": ("coordinator", lambda c: {}),
+    "/manage/users/<id:user_id>/active": ("coordinator", lambda c: {}),
+    "/manage/users/<id:user_id>/move": ("coordinator", lambda c: {"cohort_id": str(c.world.other_cohort.id)}),
     "/manage/certificates/issue": ("coordinator", lambda c: {"enrollment": str(c.enrollment_id)}),
-    "/manage/certificates/<int:certificate_id>/revoke": ("coordinator", lambda c: {"reason": "fraude"}),
+    "/manage/certificates/<id:certificate_id>/revoke": ("coordinator", lambda c: {"reason": "fraude"}),
     "/verify/bulk": ("verifier", _csv),
 }
 
@@ -86,14 +86,14 @@ def test_every_post_without_a_csrf_token_is_refused_with_400_and_writes_nothing(
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("rule", ["/logout", "/facilitate/trainees/<int:trainee_id>", "/manage/users/<int:user_id>/active"])
+@pytest.mark.parametrize("rule", ["/logout", "/facilitate/trainees/<id:trainee_id>", "/manage/users/<id:user_id>/active"])
 def test_a_token_from_another_session_is_refused_too(app, cast, rule):
     """An attacker's own valid token, planted in a forged form, does not pass for the victim's."""
     attacker = client_as(app, "anonymous")
     stolen = csrf_token(attacker, "/login")
     visitor, body = CSRF_POSTS[rule]
     victim = client_as(app, visitor)
-    url = rule.replace("<int:trainee_id>", str(cast.world.trainee.id)).replace("<int:user_id>",
+    url = rule.replace("<id:trainee_id>", str(cast.world.trainee.id)).replace("<id:user_id>",
                                                                                str(cast.world.trainee.id))
     before = table_counts()
     assert victim.post(url, data=body(cast) | {"csrf_token": stolen}).status_code == 400

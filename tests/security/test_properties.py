@@ -24,7 +24,7 @@ COURSE = load_course(Path(__file__).resolve().parents[2] / "courses" / "promotor
 QUESTIONS = [q for week in COURSE.weeks for locale in ("es", "en") for q in week.quiz.questions(locale)]
 QUIZZES = [(week, locale) for week in COURSE.weeks for locale in ("es", "en")]
 
-PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------- certificate codes
 
@@ -113,7 +113,7 @@ def plausible(question):
     )
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=250, deadline=None, database=None)
 @given(st.sampled_from(QUESTIONS), st.data())
 def test_a_question_score_is_none_or_within_zero_and_its_max_score_whatever_is_sent(question, data):
     response = data.draw(st.one_of(anything, plausible(question)))
@@ -126,7 +126,7 @@ def test_a_question_score_is_none_or_within_zero_and_its_max_score_whatever_is_s
     assert 0.0 <= score <= question.max_score + 1e-9, f"{question.name}: {score} for {response!r}"
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, database=None)
 @given(st.sampled_from(QUIZZES), st.data())
 def test_a_whole_quiz_scores_between_zero_and_one_hundred_percent(quiz, data):
     week, locale = quiz
@@ -180,7 +180,7 @@ def more_done(week: WeekProgress, data) -> list[WeekProgress]:
     return steps
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(week_progress(), st.data())
 def test_a_complete_week_stays_complete_when_any_item_is_turned_to_done(week, data):
     for after in more_done(week, data):
@@ -195,7 +195,7 @@ def course_progress(draw):
     return CourseProgress(enrollment_id=1, weeks=weeks, min_attendance=draw(st.sampled_from([0, 50, 80, 100])))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(course_progress(), st.integers(min_value=1, max_value=12), st.data())
 def test_a_complete_course_stays_complete_when_any_item_of_any_week_is_turned_to_done(course, number, data):
     for week in more_done(course.week(number), data):
