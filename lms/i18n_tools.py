@@ -15,23 +15,20 @@ def _load(path: str):
 
 
 def fill_english(path: str) -> int:
-    """Give every untranslated English message its own id as text; return how many were filled."""
+    """Make every English text its own message id (ids are written in English); return how many changed."""
     catalog = _load(path)
-    filled = 0
+    changed = 0
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
-            if not all(message.string):
-                message.string = tuple(message.id)
-                filled += 1
-        elif not message.string:
-            message.string = message.id
-            filled += 1
-        message.flags.discard("fuzzy")
+        wanted = tuple(message.id) if isinstance(message.id, tuple) else message.id
+        if message.string != wanted or message.fuzzy:
+            message.string = wanted
+            message.flags.discard("fuzzy")
+            changed += 1
     with open(path, "wb") as f:
         write_po(f, catalog, omit_header=False, no_location=True, sort_output=True)
-    return filled
+    return changed
 
 
 def missing(path: str) -> list[str]:

@@ -60,13 +60,21 @@ def renew_invite(actor: User, cohort: Cohort, now: datetime, invite_days: int) -
     audit.record(actor, "cohort.invite_renew", cohort, cohort_id=cohort.id)
 
 
+# A coordinator manages the accounts of the people of the programme; an administrator manages every account.
+COORDINATOR_MANAGES = {Role.TRAINEE, Role.FACILITATOR, Role.VERIFIER}
+
+
+def can_manage(actor: User, role: str) -> bool:
+    return actor.role == Role.ADMIN or role in COORDINATOR_MANAGES
+
+
 def create_account(actor: User, *, username: str, display_name: str, role: str, locale: str,
                    email: str | None, phone: str | None, cohort: Cohort | None) -> User:
     """Create an account with an unusable random password; the person sets one through a reset link."""
     if role == Role.TRAINEE and cohort is None:
         raise AccountError("cohort_id", _l("A trainee must belong to a cohort."))
-    if role == Role.ADMIN and actor.role != Role.ADMIN:
-        raise AccountError("role", _l("Only an administrator can create administrator accounts."))
+    if not can_manage(actor, role):
+        raise AccountError("role", _l("Only an administrator can create coordinator or administrator accounts."))
     user = create_user(username=username, display_name=display_name, password=secrets.token_urlsafe(24),
                        role=role, locale=locale, email=email, phone=phone, actor=actor)
     if role == Role.TRAINEE:
@@ -78,8 +86,8 @@ def create_account(actor: User, *, username: str, display_name: str, role: str, 
 def set_active(actor: User, user: User, is_active: bool) -> None:
     if user.id == actor.id:
         raise AccountError("user", _l("You cannot deactivate your own account."))
-    if user.role == Role.ADMIN and actor.role != Role.ADMIN:
-        raise AccountError("user", _l("Only an administrator can change an administrator account."))
+    if not can_manage(actor, user.role):
+        raise AccountError("user", _l("Only an administrator can change coordinator or administrator accounts."))
     user.is_active = is_active
     audit.record(actor, "account.activate" if is_active else "account.deactivate", user)
 

@@ -153,7 +153,7 @@ def reset_link(user_id: int):
     user = db.get_or_404(User, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if user.role == Role.ADMIN and current_user.role != Role.ADMIN:
+    if not services.can_manage(current_user, user.role):
         abort(403)
     link = _reset_link(user)
     db.session.commit()

@@ -184,7 +184,7 @@ def test_coordinator_cannot_create_an_administrator(client, auth, world):
     auth.login("coordinadora")
     page = post_form(client, "/manage/users/new", {"display_name": "Otro Admin", "username": "otroadmin",
                                                    "role": "admin", "cohort_id": "0", "locale": "es"})
-    assert "Solo un administrador puede crear cuentas de administrador." in page.get_data(as_text=True)
+    assert "Solo un administrador puede crear cuentas de coordinación o de administración." in page.get_data(as_text=True)
 
 
 def test_trainee_and_facilitator_cannot_open_coordination(client, auth, world):

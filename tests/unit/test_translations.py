@@ -29,3 +29,10 @@ def test_every_message_in_the_code_is_in_the_catalogs():
     assert len(in_code) > 300  # the extraction found the interface
     new = sorted(in_code - spanish)
     assert not new, f"run `make messages` and translate: {new[:5]}"
+
+
+def test_english_texts_are_the_english_message_ids():
+    from babel.messages.pofile import read_po
+    with open(CATALOGS / "en" / "LC_MESSAGES" / "messages.po", "rb") as f:
+        differing = [m.id for m in read_po(f) if m.id and isinstance(m.id, str) and m.string != m.id]
+    assert differing == [], "run `python -m lms.i18n_tools fill-english …`: " + repr(differing[:3])
