@@ -27,16 +27,18 @@ class WorkError(ValueError):
 
 # ---------------------------------------------------------------- lesson
 
-def record_lesson_opened(enrollment: Enrollment, week: int) -> None:
-    """Remember that the trainee opened this week's lesson (only the first time counts)."""
+def record_lesson_opened(enrollment: Enrollment, week: int) -> bool:
+    """Remember that the trainee opened this week's lesson; True the first time (there is something to commit)."""
     exists = db.session.scalar(select(func.count()).select_from(LessonView)
                                .where(LessonView.enrollment_id == enrollment.id, LessonView.week == week))
-    if not exists:
-        try:
-            with db.session.begin_nested():
-                db.session.add(LessonView(enrollment_id=enrollment.id, week=week))
-        except IntegrityError:
-            pass  # the same trainee opened it in another tab a moment ago
+    if exists:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(LessonView(enrollment_id=enrollment.id, week=week))
+    except IntegrityError:
+        return False  # the same trainee opened it in another tab a moment ago
+    return True
 
 
 # ---------------------------------------------------------------- quiz

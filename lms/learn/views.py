@@ -79,19 +79,21 @@ def lesson(number: int):
     """Show a week's lesson and record that the trainee opened it."""
     if current_user.role in STAFF or current_user.role == Role.ADMIN:
         week = current_course().week(number) or abort(404)
-        return render_template("learn/lesson.html", week=week, progress=None)
+        return render_template("learn/lesson.html", week=week, for_trainee=False)
     if current_user.role != Role.TRAINEE:
         abort(403)
     course, week, enrollment, locked = _open_week_or_locked(number)
     if locked:
         return locked
-    progress = progress_of(enrollment, course, _now()).week(number)
-    if number == 1 and progress.survey_pending:
-        flash(_("Before the first lesson, answer two short surveys. They help us know if the course works."), "info")
-        return redirect(url_for("learn.surveys", phase="pre"))
-    services.record_lesson_opened(enrollment, number)
-    db.session.commit()
-    return render_template("learn/lesson.html", week=week, progress=progress)
+    if number == 1 and course.surveys_required and course.surveys:
+        from lms.surveys.services import phases_done
+        if "pre" not in phases_done([enrollment.id], course)[enrollment.id]:
+            flash(_("Before the first lesson, answer two short surveys. They help us know if the course works."),
+                  "info")
+            return redirect(url_for("learn.surveys", phase="pre"))
+    if services.record_lesson_opened(enrollment, number):
+        db.session.commit()
+    return render_template("learn/lesson.html", week=week, for_trainee=True)
 
 
 def _responses_from_form(questions) -> dict:

@@ -62,7 +62,8 @@ def test_page_runs_the_same_number_of_queries_for_5_and_300_trainees(app, auth, 
     url = url.format(cohort=world.cohort.id)
     auth.login(username)
     _fill(world.cohort, 5, "small")
-    client.get(url)  # warm caches (course, compiled statements)
+    client.get(url)  # warm caches (course, compiled statements); the first visit may also write
+    client.get(url)
     with count_queries() as small:
         assert client.get(url).status_code == 200
     _fill(world.cohort, 295, "large")
