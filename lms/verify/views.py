@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +18,10 @@ from lms.models import Certificate, Role
 
 bp = Blueprint("verify", __name__)
 
-PUBLIC_LIMIT = "120 per minute"
+def public_limit() -> str:
+    """Checks per address on the public endpoints (LMS_VERIFY_RATE_LIMIT), against code enumeration."""
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
 
 
 def _now() -> datetime:
@@ -33,7 +36,7 @@ def keep_out_of_search_engines(response):
 
 @bp.route("/v", methods=["GET"])
 @bp.route("/v/<code>", methods=["GET"])
-@limiter.limit(PUBLIC_LIMIT)
+@limiter.limit(public_limit)
 def page(code: str | None = None):
     """Verify a certificate by its code: VÁLIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
     typed = request.args.get("code")
@@ -54,7 +57,7 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 
 
 @bp.get("/api/v1/verify/<code>")
-@limiter.limit(PUBLIC_LIMIT)
+@limiter.limit(public_limit)
 def api(code: str):
     """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
     result = services.verify(code, "api", _now())
@@ -156,7 +159,7 @@ def _criteria() -> str:
 
 
 @bp.get("/credentials/<code>.json")
-@limiter.limit(PUBLIC_LIMIT)
+@limiter.limit(public_limit)
 def credential(code: str):
     """The certificate as an Open Badges 3.0 OpenBadgeCredential, to keep in a digital wallet."""
     from lms.certificates.openbadges import build_credential
@@ -168,7 +171,7 @@ def credential(code: str):
 
 
 @bp.get("/credentials/<code>.jwt")
-@limiter.limit(PUBLIC_LIMIT)
+@limiter.limit(public_limit)
 def credential_jwt(code: str):
     """The same credential as a VC-JWT signed with the issuer's current Ed25519 key."""
     from lms.certificates.openbadges import build_credential, vc_jwt
