@@ -24,7 +24,7 @@ PG_FILE = "database.dump"
 
 
 class BackupError(Exception):
-    pass
+    """A backup cannot be written or restored; the message says why."""
 
 
 def row_counts() -> dict[str, int]:

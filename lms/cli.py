@@ -2,7 +2,6 @@
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from lms.extensions import db
+from lms.models import RevocationReason
 
 lms_cli = AppGroup("lms", help="Promotores LMS: demo data, accounts, cohorts, course checks.")
 user_cli = AppGroup("user", help="Accounts.")
@@ -211,7 +211,7 @@ def certs_issue(username, printed_name):
 
 @certs_cli.command("revoke")
 @click.argument("code")
-@click.option("--reason", required=True, type=click.Choice(["error_emision", "fraude", "reemitido", "otro"]))
+@click.option("--reason", required=True, type=click.Choice([r.value for r in RevocationReason]))
 def certs_revoke(code, reason):
     """Revoke a certificate by its code (the record stays, marked REVOCADO)."""
     from datetime import datetime, timezone

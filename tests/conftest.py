@@ -176,3 +176,25 @@ def world(make_user, make_cohort) -> World:
         verifier=make_user("municipio", Role.VERIFIER),
         admin=make_user("admin", Role.ADMIN),
     )
+
+
+def complete_course(world: World) -> User:
+    """José finishes the course: a cohort begun 120 days ago, twelve complete weeks, both surveys."""
+    from lms.content.loader import current_course
+    from lms.learn.demo_progress import answer_surveys, complete_week
+    world.cohort.start_date = date.today() - timedelta(days=120)
+    db.session.commit()
+    course = current_course()
+    start = datetime.now(timezone.utc) - timedelta(days=100)
+    for week in range(1, 13):
+        complete_week(world.trainee, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
+    for phase in ("pre", "post"):
+        answer_surveys(world.trainee.enrollment, course, phase, 0.8, seed=1)
+    db.session.commit()
+    return world.trainee
+
+
+@pytest.fixture
+def graduate(world) -> User:
+    """José, who completed all twelve weeks."""
+    return complete_course(world)

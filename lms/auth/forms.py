@@ -46,7 +46,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    pass
+    """A new password, twice, chosen through a one-time reset link."""
 
 
 class LanguageForm(FlaskForm):

@@ -192,9 +192,14 @@ def verify(text: str, channel: str, now: datetime, log: bool = True) -> Verifica
         status = "not_found" if certificate is None else certificate.status
         result = Verification(status, checked.code, certificate)
     if log:
-        db.session.add(VerificationCheck(code_hash=code_hash(result.code or (text or "").strip().upper()),
-                                         outcome=result.status, channel=channel, created_dt=now))
+        db.session.add(VerificationCheck(code_hash=_logged_hash(result, text), outcome=result.status,
+                                         channel=channel, created_dt=now))
     return result
+
+
+def _logged_hash(result: Verification, typed: str) -> str:
+    """What the log keeps of a check: a hash of the code, or of the typed text when it was not a code."""
+    return code_hash(result.code or (typed or "").strip().upper())
 
 
 def verify_many(codes: list[str], now: datetime) -> list[Verification]:
@@ -212,8 +217,8 @@ def verify_many(codes: list[str], now: datetime) -> list[Verification]:
         else:
             cert = found.get(check.code)
             results.append(Verification("not_found" if cert is None else cert.status, check.code, cert))
-    db.session.add_all([VerificationCheck(code_hash=code_hash(r.code or ""), outcome=r.status, channel="bulk",
-                                          created_dt=now) for r in results])
+    db.session.add_all([VerificationCheck(code_hash=_logged_hash(r, text), outcome=r.status, channel="bulk",
+                                          created_dt=now) for r, text in zip(results, codes)])
     return results
 
 

@@ -121,7 +121,7 @@ class RevocationListError(ValueError):
 
 
 class _Malformed(Exception):
-    pass
+    """Raised inside the parser; verify_qr_text turns it into the `malformed` status."""
 
 
 def sign_token(claims: CertificateClaims, private_key: Ed25519PrivateKey) -> str:

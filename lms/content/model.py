@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from lms.content.gift import Question
-from lms.localized import LANGUAGES, Localized
+from lms.localized import Localized
 from lms.surveys.engine import Survey
 
 

@@ -39,7 +39,7 @@ def model_answer(question: Question):
     return "Respuesta de ejemplo."
 
 
-def _complete_week(user: User, cohort: Cohort, course: Course, number: int, facilitator: User,
+def complete_week(user: User, cohort: Cohort, course: Course, number: int, facilitator: User,
                    when: datetime) -> None:
     enrollment = user.enrollment
     week = course.week(number)
@@ -120,7 +120,7 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
         answer_surveys(trainee.enrollment, course, "pre", 0.55, seed=1)
         start = datetime.combine(trainee.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
         for number in (1, 2):
-            _complete_week(trainee, trainee.enrollment.cohort, course, number, facilitator,
+            complete_week(trainee, trainee.enrollment.cohort, course, number, facilitator,
                            start + timedelta(days=7 * (number - 1), hours=20))
         db.session.add(LessonView(enrollment_id=trainee.enrollment.id, week=3))
         week3 = course.week(3)
@@ -134,7 +134,7 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
         answer_surveys(promoter.enrollment, course, "post", 0.7 + 0.04 * (index % 5), seed=200 + index)
         start = datetime.combine(promoter.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
         for number in range(1, 13):
-            _complete_week(promoter, promoter.enrollment.cohort, course, number, facilitator,
+            complete_week(promoter, promoter.enrollment.cohort, course, number, facilitator,
                            start + timedelta(days=7 * (number - 1), hours=20))
     db.session.flush()
     return [_graduate_certificate(graduate, course, users["demo-coordinator"])]

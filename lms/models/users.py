@@ -1,6 +1,7 @@
 """People and their accounts."""
 
 import enum
+from typing import TYPE_CHECKING
 import hashlib
 import secrets
 from datetime import datetime
@@ -13,6 +14,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.extensions import db
 from lms.models._types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from lms.models.cohorts import Enrollment
 
 
 class Role(enum.StrEnum):
@@ -48,7 +52,7 @@ class User(UserMixin, db.Model):
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    enrollment: Mapped["Enrollment | None"] = relationship(  # noqa: F821
+    enrollment: Mapped["Enrollment | None"] = relationship(
         back_populates="user", foreign_keys="Enrollment.user_id", uselist=False
     )
 

@@ -1,6 +1,6 @@
 """The health check and the language switch."""
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, redirect, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 

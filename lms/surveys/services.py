@@ -6,6 +6,7 @@ database alone nobody can tell whose answers they are; the app can still pair a 
 with his endline and know that he has answered.
 """
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -38,11 +39,9 @@ def _key() -> bytes:
         return str(configured).encode()
     path = Path(current_app.instance_path) / "survey_key"
     if not path.exists():
-        try:
+        # Another worker may create it at the same moment: whoever comes second reads the first one's key.
+        with contextlib.suppress(FileExistsError):
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another worker made it a moment ago
-        else:
             with os.fdopen(fd, "w") as f:
                 f.write(os.urandom(32).hex())
     return path.read_text().strip().encode()

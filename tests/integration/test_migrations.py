@@ -1,6 +1,5 @@
 """The migrations build the schema the models describe, on SQLite and on PostgreSQL."""
 
-import os
 import uuid
 
 import flask_migrate

@@ -12,17 +12,16 @@ an object of cohort A: the "own" cohort of the trainee and the facilitator.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from conftest import PASSWORD, AuthActions, World
+from conftest import PASSWORD, AuthActions, World, complete_course
 from lms.auth.services import make_reset_link_token
 from lms.certificates import services as certificates
 from lms.content.loader import current_course
 from lms.extensions import db
-from lms.learn.demo_progress import _complete_week, answer_surveys
 from lms.learn.progress import progress_of
 from lms.models import QuizAttempt, Reflection, ReflectionVersion, User
 
@@ -89,14 +88,7 @@ class Cast:
 @pytest.fixture
 def cast(world) -> Cast:
     course = current_course()
-    world.cohort.start_date = date.today() - timedelta(days=120)
-    db.session.commit()
-    start = datetime.now(timezone.utc) - timedelta(days=100)
-    for week in range(1, 13):
-        _complete_week(world.trainee, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
-    for phase in ("pre", "post"):
-        answer_surveys(world.trainee.enrollment, course, phase, 0.8, seed=1)
-    db.session.flush()
+    complete_course(world)
     now = datetime.now(timezone.utc)
     enrollment = world.trainee.enrollment
     certificate = certificates.issue(world.coordinator, enrollment, course, printed_name=world.trainee.display_name,

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -19,10 +19,10 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf_token
+from conftest import PASSWORD, complete_course, csrf_token
 from lms.content.loader import current_course
 from lms.extensions import db
-from lms.learn.demo_progress import _complete_week, answer_surveys
+from lms.learn.demo_progress import answer_surveys
 from lms.models import Certificate, Cohort, Reflection, ReflectionVersion, User
 from security_cast import client_as
 
@@ -224,20 +224,8 @@ def enter_csv_cells(app, world, text):
     return Entered(answers={"CSV answer": answer})
 
 
-def _graduate(world):
-    world.cohort.start_date = date.today() - timedelta(days=120)
-    db.session.commit()
-    course = current_course()
-    start = datetime.now(timezone.utc) - timedelta(days=100)
-    for week in range(1, 13):
-        _complete_week(world.trainee, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
-    for phase in ("pre", "post"):
-        answer_surveys(world.trainee.enrollment, course, phase, 0.8, seed=1)
-    db.session.commit()
-
-
 def enter_printed_name(app, world, text):
-    _graduate(world)
+    complete_course(world)
     coordinator = client_as(app, "coordinator")
     enrollment = world.trainee.enrollment.id
     _post(coordinator, "/manage/certificates/issue", {"enrollment": str(enrollment), f"name-{enrollment}": text})
