@@ -34,6 +34,14 @@ class SurveyAnswerError(ValueError):
 
 
 def _key() -> bytes:
+    """The pseudonym key, read once per app (a gradebook asks for 300 pseudonyms)."""
+    key = current_app.extensions.get("lms.survey_key")
+    if key is None:
+        key = current_app.extensions["lms.survey_key"] = _read_key()
+    return key
+
+
+def _read_key() -> bytes:
     configured = current_app.config.get("SURVEY_KEY")
     if configured:
         return str(configured).encode()

@@ -1,0 +1,67 @@
+"""Profile one page in-process: `python bench/profile.py USER PATH [--requests N] [--html FILE]`.
+
+Uses the database of LMS_DATABASE_URL (fill it with `flask lms demo --scale 10` first), logs USER in
+with LMS_DEMO_PASSWORD through the test client, warms the page up, then runs it N times under
+pyinstrument and prints the call tree, the mean time per request and the SQL queries per request.
+USER "-" stays anonymous (the verification pages). Not a test: see bench/README.md.
+"""
+
+import argparse
+import os
+import re
+import time
+
+from pyinstrument import Profiler
+from sqlalchemy import event
+
+from lms import create_app
+from lms.extensions import db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("user")
+    parser.add_argument("path")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--html", help="also write pyinstrument's HTML report here")
+    args = parser.parse_args()
+
+    app = create_app()
+    client = app.test_client()
+    if args.user != "-":
+        page = client.get("/login").text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/login", data={"username": args.user, "password": os.environ["LMS_DEMO_PASSWORD"],
+                                    "csrf_token": token})
+    for _ in range(5):
+        response = client.get(args.path)
+    print(f"{args.path}: {response.status_code}, {len(response.data)} bytes")
+
+    with app.app_context():
+        engine = db.engine
+    queries = 0
+
+    def count(*_):
+        nonlocal queries
+        queries += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    started = time.perf_counter()
+    for _ in range(args.requests):
+        client.get(args.path)
+    elapsed = time.perf_counter() - started
+    event.remove(engine, "before_cursor_execute", count)
+    profiler = Profiler(interval=0.0002)
+    with profiler:
+        for _ in range(args.requests):
+            client.get(args.path)
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(f"{elapsed / args.requests * 1000:.2f} ms per request (not profiled), "
+          f"{queries / args.requests:.1f} queries per request")
+    if args.html:
+        with open(args.html, "w") as out:
+            out.write(profiler.output_html())
+
+
+if __name__ == "__main__":
+    main()
