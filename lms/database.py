@@ -1,8 +1,9 @@
 """Database wiring: SQLite pragmas, the user loader."""
 
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 
 from lms.extensions import db, login_manager
 
@@ -19,11 +20,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from lms.models import User
+    from lms.models import Cohort, Enrollment, User
+
+    # Every request of a logged-in person runs this. A trainee's pages all need his enrollment, his
+    # cohort and its calendar, so one query brings the four; the statement is built once, not per request.
+    account = (select(User).where(User.session_token == bindparam("token"), User.is_active.is_(True))
+               .options(joinedload(User.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.week_dates)))
 
     @login_manager.user_loader
     def load_user(session_token: str):
-        return db.session.scalar(select(User).where(User.session_token == session_token, User.is_active.is_(True)))
+        return db.session.execute(account, {"token": session_token}).unique().scalar_one_or_none()
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do

@@ -44,6 +44,11 @@ def current_week(cohort: Cohort, now: datetime, overrides: Mapping[int, date]) -
     return max(opened, default=0)
 
 
+def cohort_overrides(cohort: Cohort) -> dict[int, date]:
+    """One cohort's own week dates, from its ``week_dates`` (already loaded with a trainee's account)."""
+    return {w.week: w.opens_on for w in cohort.week_dates}
+
+
 def overrides_for(cohort_ids) -> dict[int, dict[int, date]]:
     """Every cohort's own week dates, in one query: {cohort id: {week: date}}."""
     result: dict[int, dict[int, date]] = {cid: {} for cid in cohort_ids}

@@ -15,7 +15,7 @@ from lms.content.markdown import render_user_markdown
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import services
-from lms.learn.calendar import overrides_for, week_is_open, week_opens_at
+from lms.learn.calendar import cohort_overrides, week_is_open, week_opens_at
 from lms.learn.progress import progress_of
 from lms.learn.scoring import feedback_for
 from lms.models import AttemptStatus, ReflectionStatus, Role
@@ -66,7 +66,7 @@ def _open_week_or_locked(number: int):
     if week is None:
         abort(404)
     enrollment = current_user.enrollment
-    overrides = overrides_for([enrollment.cohort_id])[enrollment.cohort_id]
+    overrides = cohort_overrides(enrollment.cohort)
     if not week_is_open(enrollment.cohort, number, _now(), overrides):
         opens_at = week_opens_at(enrollment.cohort, number, overrides)
         return course, week, enrollment, (render_template("learn/locked.html", week=week, opens_at=opens_at), 403)
@@ -225,7 +225,7 @@ def reflection(number: int):
 def _phase_open(phase: str) -> bool:
     enrollment = current_user.enrollment
     week = 1 if phase == "pre" else 12
-    overrides = overrides_for([enrollment.cohort_id])[enrollment.cohort_id]
+    overrides = cohort_overrides(enrollment.cohort)
     return week_is_open(enrollment.cohort, week, _now(), overrides)
 
 

@@ -34,6 +34,9 @@ class Cohort(db.Model):
         secondary=cohort_facilitators, order_by="User.display_name"
     )
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="cohort")
+    # Read-only: the calendar service writes CohortWeek rows; this lets a trainee's request load them
+    # with his account (see lms.database.load_user) instead of asking again.
+    week_dates: Mapped[list["CohortWeek"]] = relationship(viewonly=True, order_by="CohortWeek.week")
 
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.name!r}>"

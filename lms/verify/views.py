@@ -47,9 +47,10 @@ def page(code: str | None = None):
     if code is None:
         return render_template("verify/page.html", result=None, code="")
     result = services.verify(code, "web", _now())
+    # Rendered before the commit, which would expire the certificate and make it load again.
+    html = render_template("verify/page.html", result=result, code=code, format_code=format_code)
     db.session.commit()
-    status_code = 404 if result.status in ("not_found", "malformed") else 200
-    return render_template("verify/page.html", result=result, code=code, format_code=format_code), status_code
+    return html, 404 if result.status in ("not_found", "malformed") else 200
 
 
 # Printed QR codes use upper case (it makes the QR smaller); the same page answers there.
@@ -61,8 +62,9 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 def api(code: str):
     """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
     result = services.verify(code, "api", _now())
+    answer = jsonify(result.public_json())  # before the commit, which would expire the certificate
     db.session.commit()
-    return jsonify(result.public_json()), 404 if result.status in ("not_found", "malformed") else 200
+    return answer, 404 if result.status in ("not_found", "malformed") else 200
 
 
 @bp.get("/.well-known/jwks.json")

@@ -71,3 +71,38 @@ def test_page_runs_the_same_number_of_queries_for_5_and_300_trainees(app, auth, 
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert large["n"] == small["n"], f"{url}: {small['n']} queries for 5 trainees, {large['n']} for 300"
+
+
+# What a trainee's busiest pages may cost, whatever the cohort: his account comes with his enrollment,
+# cohort and calendar in one query (lms.database.load_user); progress is four reads plus the surveys.
+TRAINEE_PAGES = [
+    ("/weeks/2", 2),  # the account; was the lesson opened before
+    ("/", 7),         # the account; lessons, quizzes, reflections, attendance, surveys; a certificate
+]
+
+
+@pytest.mark.parametrize("url,budget", TRAINEE_PAGES)
+def test_a_returning_trainees_page_stays_within_its_query_budget(auth, client, world, url, budget):
+    auth.login("jose")
+    client.get(url)  # the first visit of a lesson records it
+    with count_queries() as queries:
+        assert client.get(url).status_code == 200
+    assert queries["n"] <= budget, f"{url}: {queries['n']} queries, budget {budget}"
+
+
+def test_a_public_verification_reads_one_row_and_logs_the_check(client, world, graduate):
+    from datetime import datetime, timezone
+
+    from lms.certificates import services
+    from lms.content.loader import current_course
+    from lms.learn.progress import progress_of
+    now, course = datetime.now(timezone.utc), current_course()
+    code = services.issue(world.coordinator, graduate.enrollment, course, printed_name=graduate.display_name,
+                          now=now, progress=progress_of(graduate.enrollment, course, now)).code
+    db.session.commit()
+    client.get(f"/api/v1/verify/{code}")
+    with count_queries() as queries:
+        response = client.get(f"/api/v1/verify/{code}")
+    assert response.json["status"] == "valid"
+    # the certificate; the check's INSERT (and, on PostgreSQL, the asynchronous commit setting)
+    assert queries["n"] <= (3 if db.engine.dialect.name == "postgresql" else 2)
