@@ -1,0 +1,106 @@
+"""Before and after: `python bench/compare.py OLD_REV [--rounds N]` compares the working tree with OLD_REV.
+
+Each page is served in-process (Flask's test client) against the database of LMS_DATABASE_URL,
+filled as for bench/profile.py. What is measured is CPU time per request (``time.process_time``),
+the best batch of several, with the two versions run one after the other in fresh processes, round
+after round: on a shared machine wall-clock numbers drift by half between two runs, while the best
+CPU time of a batch is steady to a few percent. OLD_REV is checked out in a temporary git worktree;
+both versions must work on the same database schema. Not a test: see bench/README.md.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Runs inside a child process, with the version under test first on sys.path.
+CHILD = r'''
+import json, os, re, sys, time
+sys.path.insert(0, os.environ["COMPARE_SOURCE"])
+import lms
+assert lms.__file__.startswith(os.environ["COMPARE_SOURCE"]), lms.__file__
+from sqlalchemy import func, select
+from lms import create_app
+from lms.extensions import db
+from lms.models import Certificate, Enrollment
+
+app = create_app()
+
+
+def client_for(username):
+    client = app.test_client()
+    if username:
+        page = client.get("/login").text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/login", data={"username": username, "password": os.environ["LMS_DEMO_PASSWORD"],
+                                    "csrf_token": token})
+    return client
+
+
+with app.app_context():
+    code = db.session.scalar(select(Certificate.code).where(Certificate.status == "valid"))
+    biggest = db.session.scalar(select(Enrollment.cohort_id).group_by(Enrollment.cohort_id)
+                                .order_by(func.count().desc()).limit(1))
+trainee, coordinator, visitor = client_for("demo-trainee"), client_for("demo-coordinator"), client_for(None)
+pages = {
+    "lesson page": (trainee, "/weeks/2", 40),
+    "trainee home": (trainee, "/", 40),
+    "verification page": (visitor, f"/v/{code}", 40),
+    "verification API": (visitor, f"/api/v1/verify/{code}", 40),
+    "gradebook of the biggest cohort": (coordinator, f"/facilitate/cohorts/{biggest}/gradebook", 3),
+}
+best = {}
+for name, (client, path, batch) in pages.items():
+    for _ in range(5):
+        assert client.get(path).status_code == 200, (name, path)
+    times = []
+    for _ in range(6):
+        started = time.process_time()
+        for _ in range(batch):
+            client.get(path)
+        times.append((time.process_time() - started) / batch * 1000)
+    best[name] = min(times)
+print(json.dumps(best))
+'''
+
+
+def measure(source: Path) -> dict[str, float]:
+    env = dict(os.environ, COMPARE_SOURCE=str(source), LMS_ACCESS_LOG="false")
+    out = subprocess.run([sys.executable, "-c", CHILD], cwd=source, env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{source}: {out.stderr.strip().splitlines()[-1]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("old", help="the git revision to compare with, e.g. HEAD~3")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if "LMS_DATABASE_URL" not in os.environ or "LMS_DEMO_PASSWORD" not in os.environ:
+        raise SystemExit("set LMS_DATABASE_URL and LMS_DEMO_PASSWORD to a database filled by `flask lms demo`")
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old), args.old], cwd=ROOT, check=True)
+        try:
+            before, after = {}, {}
+            for _ in range(args.rounds):
+                for results, source in ((before, old), (after, ROOT)):
+                    for page, ms in measure(source).items():
+                        results[page] = min(ms, results.get(page, float("inf")))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=True)
+    print(f"CPU ms per request, best of {args.rounds} rounds; before = {args.old}, after = working tree\n")
+    print("| page | before | after | change |\n|---|---:|---:|---:|")
+    for page in before:
+        change = (after[page] - before[page]) / before[page] * 100
+        print(f"| {page} | {before[page]:.2f} | {after[page]:.2f} | {change:+.0f} % |")
+
+
+if __name__ == "__main__":
+    main()
