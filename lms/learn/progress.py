@@ -61,7 +61,7 @@ class WeekProgress:
     remaining: tuple[Task, ...] = field(init=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "remaining", self._remaining())
+        self.remaining = self._remaining()
 
     @property
     def attended(self) -> bool:
@@ -177,11 +177,11 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
         overrides = overrides_for({e.cohort_id for e in enrollments})
 
     # Plain tuples as keys: hashing SQLAlchemy rows costs more than the rest of this function.
-    opened = {(e, w) for e, w in rows(_LESSONS_OPENED, ids)}
+    opened = {(e, w) for e, w in _rows(_LESSONS_OPENED, ids)}
     attempts = {(e, w): (best, bool(passed), bool(pending), int(used or 0))
-                for e, w, best, passed, pending, used in rows(_QUIZ_RESULTS, ids)}
-    reflections = {(e, w): status for e, w, status in rows(_REFLECTIONS, ids)}
-    attendance = {(e, w): status for e, w, status in rows(_ATTENDANCE, ids)}
+                for e, w, best, passed, pending, used in _rows(_QUIZ_RESULTS, ids)}
+    reflections = {(e, w): status for e, w, status in _rows(_REFLECTIONS, ids)}
+    attendance = {(e, w): status for e, w, status in _rows(_ATTENDANCE, ids)}
 
     surveys = phases_done(ids, course) if course.surveys_required and course.surveys else {}
     calendars = {}  # the weeks' opening is the same for everyone in a cohort: work it out once per cohort
@@ -219,7 +219,7 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
     return result
 
 
-def rows(statement, ids: list[int]):
+def _rows(statement, ids: list[int]):
     """Plain rows through the session's connection: no ORM result processing for thousands of rows."""
     return db.session.connection().execute(statement, {"ids": ids})
 
