@@ -112,6 +112,18 @@ def test_every_check_is_logged_with_a_hash_of_the_code_only(client):
     assert check.channel == "api" and len(check.code_hash) == 64 and "ABCD" not in check.code_hash
 
 
+def test_someone_trying_code_after_code_is_stopped_with_a_clear_answer(app, client):
+    from lms.certificates.codes import new_code
+    app.config["VERIFY_RATE_LIMIT"] = "3 per minute"  # LMS_VERIFY_RATE_LIMIT; 120 per minute by default
+    for _ in range(3):
+        assert client.get(f"/v/{new_code()}").status_code == 404
+    stopped = client.get(f"/v/{new_code()}")
+    assert stopped.status_code == 429
+    assert "Demasiados intentos" in stopped.get_data(as_text=True)
+    assert client.get(f"/api/v1/verify/{new_code()}").status_code == 404  # the API counts on its own
+    assert client.get(f"/v/{new_code()}").status_code == 429  # and the page stays stopped
+
+
 def test_revoked_reads_revocado_with_date_and_reason_never_not_found(client, auth, graduate):
     cert = _issue(client, auth, graduate)
     post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision"},
