@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--html", help="also write pyinstrument's HTML report here")
     args = parser.parse_args()
 
+    os.environ.setdefault("LMS_ACCESS_LOG", "false")  # one JSON line per request would bury the report
     app = create_app()
     client = app.test_client()
     if args.user != "-":
