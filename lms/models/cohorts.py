@@ -1,6 +1,7 @@
 """Cohorts of trainees, their facilitators and enrollments."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.models._types import UTCDateTime, utcnow
 from lms.models.users import User
+
+if TYPE_CHECKING:
+    from lms.models.progress import CohortWeek
 
 cohort_facilitators = Table(
     "cohort_facilitators",
