@@ -1,6 +1,7 @@
-"""URL converters: an ``<id:…>`` is a database id, so a number beyond the column's range is simply not found."""
+"""URLs: an ``<id:…>`` is a database id, so a number beyond the column's range is simply not found; the
+public address that printed links point to."""
 
-from flask import Flask
+from flask import Flask, current_app, request
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
@@ -9,6 +10,11 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
 class IdConverter(IntegerConverter):
     def __init__(self, map, **kwargs):
         super().__init__(map, min=1, max=MAX_ID)
+
+
+def public_base_url() -> str:
+    """Where verification links point: LMS_PUBLIC_BASE_URL, else this request's host."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
 
 
 def bounded_int(value: str | None) -> int | None:

@@ -6,6 +6,7 @@ suite runs on SQLite and on PostgreSQL.
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -18,6 +19,18 @@ from lms.models import Cohort, Enrollment, Role, User
 
 PASSWORD = "una-clave-larga-123"
 
+
+
+DEBIAN_PACKAGES = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "zbarimg": "zbar-tools"}
+
+
+def needs_tools(*commands: str):
+    """Skip a test where a command-line tool it drives is missing — except in CI, where .ci/run
+    installs the tools and a missing one must fail the run rather than hide a broken check."""
+    missing = [c for c in commands if shutil.which(c) is None]
+    packages = " ".join(sorted({DEBIAN_PACKAGES.get(c, c) for c in missing}))
+    return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
+                              reason=f"needs {', '.join(missing)} (apt-get install {packages})")
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:

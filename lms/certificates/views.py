@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,17 +17,13 @@ from lms.extensions import db
 from lms.facilitate.services import enrollments_of
 from lms.forms import EmptyForm
 from lms.models import Certificate, Cohort, RevocationReason, Role
+from lms.routing import public_base_url
 
 bp = Blueprint("certificates", __name__)
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def public_base_url() -> str:
-    """Where verification links point: LMS_PUBLIC_BASE_URL, else this request's host."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
 
 
 @bp.get("/manage/certificates")

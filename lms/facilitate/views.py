@@ -16,8 +16,8 @@ from lms.extensions import db
 from lms.facilitate import services
 from lms.forms import EmptyForm
 from lms.learn.calendar import current_week, overrides_for
-from lms.learn.progress import progress_of
-from lms.models import AttendanceStatus, QuizAttempt, ReflectionVersion, TraineeNote
+from lms.learn.progress import progress_for, progress_of
+from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 
@@ -45,7 +45,6 @@ def index():
     queue = services.grading_queue([c.id for c in cohorts])
     waiting = {c.id: sum(1 for item in queue if item.cohort.id == c.id) for c in cohorts}
     enrollments = services.enrollments_of([c.id for c in cohorts])
-    from lms.learn.progress import progress_for
     progress = progress_for(enrollments, course, now)
     behind = {c.id: [] for c in cohorts}
     for e in enrollments:
@@ -208,7 +207,6 @@ def trainee(trainee_id: int):
     progress = progress_of(trainee.enrollment, course, _now())
     notes = db.session.scalars(select(TraineeNote).where(TraineeNote.trainee_id == trainee.id)
                                .order_by(TraineeNote.created_dt.desc())).all()
-    from lms.models import Reflection
     reflections = db.session.scalars(select(Reflection).where(Reflection.enrollment_id == trainee.enrollment.id)
                                      .order_by(Reflection.week)).all()
     return render_template("facilitate/trainee.html", trainee=trainee, progress=progress, course=course,

@@ -18,7 +18,8 @@ from lms.learn import services
 from lms.learn.calendar import cohort_overrides, week_is_open, week_opens_at
 from lms.learn.progress import progress_of
 from lms.learn.scoring import feedback_for
-from lms.models import AttemptStatus, ReflectionStatus, Role
+from lms.surveys import services as survey_services
+from lms.models import AttemptStatus, Certificate, ReflectionStatus, Role
 
 bp = Blueprint("learn", __name__)
 
@@ -52,7 +53,6 @@ def home():
     course = current_course()
     enrollment = current_user.enrollment
     progress = progress_of(enrollment, course, _now())
-    from lms.models import Certificate
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == current_user.id,
                                                               Certificate.status == "valid"))
     return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
@@ -86,8 +86,7 @@ def lesson(number: int):
     if locked:
         return locked
     if number == 1 and course.surveys_required and course.surveys:
-        from lms.surveys.services import phases_done
-        if "pre" not in phases_done([enrollment.id], course)[enrollment.id]:
+        if "pre" not in survey_services.phases_done([enrollment.id], course)[enrollment.id]:
             flash(_("Before the first lesson, answer two short surveys. They help us know if the course works."),
                   "info")
             return redirect(url_for("learn.surveys", phase="pre"))
@@ -233,13 +232,12 @@ def _phase_open(phase: str) -> bool:
 @role_required(Role.TRAINEE)
 def surveys(phase: str):
     """Go to the first survey of this phase that is still unanswered, or home when all are."""
-    from lms.surveys.services import PHASES, answered_surveys
     course = current_course()
-    if phase not in PHASES or not course.surveys:
+    if phase not in survey_services.PHASES or not course.surveys:
         abort(404)
     if not _phase_open(phase):
         abort(403)
-    done = answered_surveys(current_user.enrollment, phase)
+    done = survey_services.answered_surveys(current_user.enrollment, phase)
     pending = [s for s in course.surveys if s.id not in done]
     if not pending:
         flash(_("Thank you: your answers are saved."), "success")
@@ -251,7 +249,6 @@ def surveys(phase: str):
 @role_required(Role.TRAINEE)
 def survey(phase: str, survey_id: str):
     """Answer one survey (attitudes or knowledge) at the start or the end of the course."""
-    from lms.surveys import services as survey_services
     course = current_course()
     survey = next((s for s in course.surveys if s.id == survey_id), None)
     if phase not in survey_services.PHASES or survey is None:

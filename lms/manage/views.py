@@ -1,6 +1,6 @@
 """Coordinators create cohorts and accounts, assign facilitators, move trainees."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,12 +9,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
-from lms.auth.services import AccountError
+from lms.auth.services import AccountError, make_reset_link_token
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
 from lms.manage import services
 from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
-from lms.models import Cohort, Enrollment, Role, User
+from lms.learn.calendar import overrides_for, week_opens_on
+from lms.models import AuditEvent, Cohort, Enrollment, Role, User
 from lms.routing import bounded_int
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -142,7 +143,6 @@ def new_user():
 
 
 def _reset_link(user: User) -> str:
-    from lms.auth.services import make_reset_link_token
     token = make_reset_link_token(current_user, user, _now(), current_app.config["RESET_LINK_HOURS"])
     return url_for("auth.reset_password", token=token, _external=True)
 
@@ -197,9 +197,6 @@ def move_trainee(user_id: int):
 @bp.route("/cohorts/<id:cohort_id>/calendar", methods=["GET", "POST"])
 def calendar(cohort_id: int):
     """Set when each week opens: the weekly calendar, a date of its own per week, or all weeks open."""
-    from datetime import date
-
-    from lms.learn.calendar import overrides_for, week_opens_on
     cohort = db.get_or_404(Cohort, cohort_id)
     form = EmptyForm()
     errors = {}
@@ -226,7 +223,6 @@ def calendar(cohort_id: int):
 @bp.get("/audit")
 def audit_log():
     """Read the audit log: who changed grades, attendance, certificates, cohorts and accounts, and when."""
-    from lms.models import AuditEvent
     actor = request.args.get("actor", "").strip().lower()
     action = request.args.get("action", "").strip()
     cohort_id = bounded_int(request.args.get("cohort"))

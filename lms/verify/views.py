@@ -10,11 +10,13 @@ from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
 from lms.certificates import services
+from lms.certificates.openbadges import build_credential, vc_jwt
 from lms.certificates.codes import check_code, format_code
 from lms.extensions import db, limiter
 from lms.facilitate.services import csv_bytes
 from lms.forms import EmptyForm
 from lms.models import Certificate, Role
+from lms.routing import public_base_url
 
 bp = Blueprint("verify", __name__)
 
@@ -79,7 +81,6 @@ def jwks():
 @bp.get("/status/revocations.json")
 def revocations():
     """The signed list of revoked certificate codes, for offline verifiers."""
-    from lms.certificates.views import public_base_url
     response = jsonify(services.revocation_document(_now(), public_base_url()))
     response.cache_control.public = True
     response.cache_control.max_age = 600
@@ -164,8 +165,6 @@ def _criteria() -> str:
 @limiter.limit(public_limit)
 def credential(code: str):
     """The certificate as an Open Badges 3.0 OpenBadgeCredential, to keep in a digital wallet."""
-    from lms.certificates.openbadges import build_credential
-    from lms.certificates.views import public_base_url
     cert = _certificate_or_404(code)
     response = jsonify(build_credential(cert, public_base_url(), _criteria()))
     response.mimetype = "application/ld+json"
@@ -176,8 +175,6 @@ def credential(code: str):
 @limiter.limit(public_limit)
 def credential_jwt(code: str):
     """The same credential as a VC-JWT signed with the issuer's current Ed25519 key."""
-    from lms.certificates.openbadges import build_credential, vc_jwt
-    from lms.certificates.views import public_base_url
     cert = _certificate_or_404(code)
     base = public_base_url()
     token = vc_jwt(build_credential(cert, base, _criteria()), services.key_store().active_key(),

@@ -3,14 +3,14 @@
 import io
 import json
 import os
-import shutil
+import stat
 import subprocess
 from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from conftest import post_form
+from conftest import needs_tools, post_form
 from lms.certificates import services
 from lms.certificates.codes import format_code
 from lms.content.loader import current_course
@@ -68,8 +68,7 @@ def test_trainee_sees_and_downloads_his_certificate(client, auth, graduate):
     assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
 
 
-@pytest.mark.skipif((not shutil.which("zbarimg") or not shutil.which("pdftoppm")) and not os.environ.get("CI"),
-                    reason="needs zbar-tools and poppler-utils (Debian packages; .ci/run installs them)")
+@needs_tools("pdftoppm", "zbarimg")
 def test_the_pdf_qr_code_decodes_to_the_verification_url(client, auth, graduate, tmp_path):
     cert = _issue(client, auth, graduate)
     pdf = tmp_path / "c.pdf"
@@ -175,8 +174,6 @@ def test_old_certificates_keep_verifying_after_key_rotation(runner, client, auth
 
 
 def test_signing_keys_live_in_the_instance_folder_with_mode_600(app, client, auth, graduate):
-    import os
-    import stat
     _issue(client, auth, graduate)
     keys_dir = os.path.join(app.instance_path, "keys")
     pems = [f for f in os.listdir(keys_dir) if f.endswith(".pem")]

@@ -1,15 +1,12 @@
 """The printable certificate: a PDF whose text and QR code can be read back.
 
 Reading back needs poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg); those
-checks are skipped, saying so, where the tools are missing.
+checks are skipped, saying so, where the tools are missing — but never in CI (see needs_tools).
 """
 
-import os
-import shutil
 import subprocess
 
-import pytest
-
+from conftest import needs_tools
 from lms.certificates.codes import format_code, new_code
 from lms.certificates.pdf import CertificatePrint, render_certificate_pdf
 
@@ -17,12 +14,8 @@ CODE = new_code()
 URL = f"HTTPS://CERT.EXAMPLE.GOB.PE/V/{CODE}#" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 12
 NAME = "María José D’Ángelo Ñahui Quispe de la Fuente Huamán Córdova"
 
-# In CI the tools are installed by .ci/run, so a missing tool there fails instead of skipping.
-IN_CI = bool(os.environ.get("CI"))
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None and not IN_CI,
-                                     reason="pdftotext (Debian package poppler-utils) is not installed")
-needs_zbar = pytest.mark.skipif((shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None) and not IN_CI,
-                                reason="pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed")
+needs_pdftotext = needs_tools("pdftotext")
+needs_zbar = needs_tools("pdftoppm", "zbarimg")
 
 
 def certificate(**changes) -> CertificatePrint:
