@@ -6,7 +6,7 @@ Services take plain arguments and never touch the request; views commit.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.content.gift import Question
@@ -27,11 +27,14 @@ class WorkError(ValueError):
 
 # ---------------------------------------------------------------- lesson
 
+# Asked on every lesson page: built once.
+_OPENED = select(exists().where(LessonView.enrollment_id == bindparam("enrollment"),
+                                LessonView.week == bindparam("week")))
+
+
 def record_lesson_opened(enrollment: Enrollment, week: int) -> bool:
     """Remember that the trainee opened this week's lesson; True the first time (there is something to commit)."""
-    exists = db.session.scalar(select(func.count()).select_from(LessonView)
-                               .where(LessonView.enrollment_id == enrollment.id, LessonView.week == week))
-    if exists:
+    if db.session.scalar(_OPENED, {"enrollment": enrollment.id, "week": week}):
         return False
     try:
         with db.session.begin_nested():

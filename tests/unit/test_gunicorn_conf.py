@@ -1,0 +1,42 @@
+"""The gunicorn settings an operator starts production with (gunicorn.conf.py, docs/deploy.md)."""
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+from flask import Flask
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def load(monkeypatch, **env) -> dict:
+    for name in ("LMS_MAX_REQUESTS", "LMS_WORKERS", "LMS_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONF))
+
+
+def test_workers_are_not_recycled_unless_the_operator_asks(monkeypatch):
+    settings = load(monkeypatch)
+    assert settings["max_requests"] == 0
+    assert settings["preload_app"] is True
+
+    settings = load(monkeypatch, LMS_MAX_REQUESTS="50000", LMS_WORKERS="3")
+    assert (settings["max_requests"], settings["max_requests_jitter"]) == (50000, 5000)
+    assert settings["workers"] == 3
+
+
+def test_the_master_loads_the_course_once_before_forking(monkeypatch, app):
+    app.extensions.pop("lms.course", None)
+    settings = load(monkeypatch)
+    settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
+    assert app.extensions["lms.course"].weeks
+
+
+def test_the_same_file_serves_an_app_that_is_not_ours(monkeypatch):
+    """bench/run.py serves its hello-world ceiling with these settings: the hook leaves it alone."""
+    hello = Flask("hello")
+    settings = load(monkeypatch)
+    settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: hello)))
+    assert "lms.course" not in hello.extensions
