@@ -30,7 +30,7 @@ PLAIN_PAGE = (
 
 def render_error(code: int):
     title, hint = MESSAGES.get(code, MESSAGES[500])
-    if request.accept_mimetypes.best == "application/json":
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": str(title)}, code
     try:
         return render_template("errors/error.html", code=code, title=title, hint=hint), code

@@ -123,6 +123,16 @@ def test_someone_trying_code_after_code_is_stopped_with_a_clear_answer(app, clie
     assert client.get(f"/v/{new_code()}").status_code == 429  # and the page stays stopped
 
 
+def test_a_script_calling_the_api_code_after_code_is_stopped_with_json(app, client):
+    from lms.certificates.codes import new_code
+    app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
+    for _ in range(3):
+        assert client.get(f"/api/v1/verify/{new_code()}").get_json()["status"] == "not_found"
+    stopped = client.get(f"/api/v1/verify/{new_code()}")  # no Accept header, as from curl
+    assert stopped.status_code == 429
+    assert stopped.get_json() == {"error": "Demasiados intentos"}
+
+
 def test_revoked_reads_revocado_with_date_and_reason_never_not_found(client, auth, graduate):
     cert = _issue(client, auth, graduate)
     post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision"},
