@@ -47,7 +47,10 @@ class QuizAttempt(db.Model):
     __table_args__ = (
         UniqueConstraint("enrollment_id", "week", "number"),
         CheckConstraint("status IN ('draft', 'pending', 'graded')", name="status"),
-        Index("ix_quiz_attempts_enrollment_week", "enrollment_id", "week"),
+        # Progress reads best score, pass and status per (enrollment, week) for a whole cohort; with
+        # every column it needs in the index, PostgreSQL answers from the index alone (a 300-trainee
+        # gradebook's read: 12 ms by scanning the table, 1.5 ms; docs/performance.md).
+        Index("ix_quiz_attempts_progress", "enrollment_id", "week", "status", "percent", "is_passed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
