@@ -29,6 +29,7 @@ APP_PORT, HELLO_PORT = 8101, 8100
 DURATION, CONNECTIONS, THREADS = "10s", 16, 2
 PASSWORD = "bench-clave-2026"
 ALONE = "gradebook, 300 trainees, 1 connection"
+SUBMIT = "quiz submit (POST, scored)"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -123,7 +124,8 @@ def wrk(url: str, cookie: str | None = None, script: Path | None = None, connect
     latency = {p: _ms(re.search(rf"\s{p}%\s+([\d.]+\w+)", out).group(1)) for p in ("50", "99")}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50_ms": latency["50"], "p99_ms": latency["99"],
-            "non_2xx": int(errors.group(1)) if errors else 0}
+            "non_2xx": int(errors.group(1)) if errors else 0,
+            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
 
 
 def _ms(text: str) -> float:
@@ -186,6 +188,52 @@ def post_script(path: Path, body: str, token_header: str = "") -> Path:
     return script
 
 
+SUBMITTERS = 700  # trainees with twelve drafts each: 8,400 quiz submits, more than a 10 s run sends
+
+
+def submit_script(path: Path, env: dict) -> tuple[Path, int, int]:
+    """A wrk script that submits the drafts of bench/submitters.py's cohort, each once, as its trainee.
+
+    Each wrk thread takes every THREADS-th draft; should a thread run out, it repeats its last one (a
+    second submit only shows the attempt), which the report makes visible. Returns the script, the
+    cohort and the number of drafts.
+    """
+    out = subprocess.run([str(VENV / "python"), "bench/submitters.py", str(SUBMITTERS)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    setup = json.loads(out.strip().splitlines()[-1])
+    entries = []
+    for trainee in setup["trainees"]:
+        for draft in trainee["drafts"]:
+            body = urllib.parse.urlencode([("csrf_token", trainee["csrf_token"]), ("attempt", draft["attempt"]),
+                                           ("action", "submit"), *draft["fields"]])
+            entries.append(f'{{"/weeks/{draft["week"]}/quiz", {json.dumps(trainee["cookie"])}, {json.dumps(body)}}}')
+    script = path.with_suffix(".lua")
+    script.write_text("entries = {\n" + ",\n".join(entries) + "\n}\n" + f"threads = {THREADS}\n" + r'''
+local created = 0
+function setup(thread)
+  thread:set("id", created)
+  created = created + 1
+end
+function init(args)
+  mine = {}
+  for i = id + 1, #entries, threads do mine[#mine + 1] = entries[i] end
+  sent = 0
+end
+function request()
+  sent = sent + 1
+  local e = mine[math.min(sent, #mine)]
+  return wrk.format("POST", e[1], {["Cookie"] = e[2], ["Content-Type"] = "application/x-www-form-urlencoded"}, e[3])
+end
+''')
+    return script, setup["cohort"], len(entries)
+
+
+def submitted(cohort: int, env: dict) -> int:
+    out = subprocess.run([str(VENV / "python"), "bench/submitters.py", "--sent", str(cohort)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return int(out.strip().splitlines()[-1])
+
+
 def in_process_timings(env: dict) -> dict:
     code = r'''
 import json, statistics, time
@@ -236,6 +284,7 @@ def bench_backend(backend: str) -> dict:
                 text=True).stdout).group(1)
             save = post_script(workdir / "save", urllib.parse.urlencode(
                 {"csrf_token": token, "attempt": attempt, "action": "save", "q-w03-q01": "0"}))
+            submits, submit_cohort, drafts = submit_script(workdir / "submit", env)
             gradebook = f"{base}/facilitate/cohorts/{big}/gradebook"
             pages = {
                 "hello-world (ceiling)": (f"http://127.0.0.1:{HELLO_PORT}/", None, None),
@@ -244,6 +293,7 @@ def bench_backend(backend: str) -> dict:
                 "lesson page": (f"{base}/weeks/2", trainee.cookie, None),
                 "trainee home": (f"{base}/", trainee.cookie, None),
                 "quiz draft save (POST)": (f"{base}/weeks/3/quiz", trainee.cookie, save),
+                SUBMIT: (f"{base}/", None, submits),
                 "gradebook, 300 trainees": (gradebook, coordinator.cookie, None),
                 "verification page": (f"{base}/v/{code}", None, None),
                 "verification API": (f"{base}/api/v1/verify/{code}", None, None),
@@ -255,6 +305,7 @@ def bench_backend(backend: str) -> dict:
                 results[name] = wrk(url, cookie, script)
             # With 16 connections on 2 workers a page waits behind ~7 others, so its latency there is
             # mostly queueing; the gradebook target is about one facilitator opening it.
+            results[SUBMIT].update(drafts=drafts, submitted=submitted(submit_cohort, env))
             wait_idle(app)
             results[ALONE] = wrk(gradebook, coordinator.cookie, connections=1)
             ceiling = results["hello-world (ceiling)"]["rps"]
@@ -279,6 +330,12 @@ def markdown(report: dict) -> str:
         for name, r in data["pages"].items():
             lines.append(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['ratio']:.2f} "
                          f"| {r['non_2xx']} |")
+        sent = data["pages"][SUBMIT]
+        repeated = sent["requests"] - sent["drafts"]
+        lines += ["", f"- quiz submit: {sent['requests']} answers in the run, "
+                      + (f"{repeated} of them repeating a draft already sent" if repeated > 0 else "each a different draft")
+                      + f"; {sent['submitted']} of the {sent['drafts']} drafts submitted in the end (with those still"
+                      " in flight when wrk stopped)"]
         memory = data["worker_memory"]
         lines += ["", f"- memory of the largest worker after the run: {memory['rss_mb']} MB resident "
                       f"({memory['pss_mb']} MB of it its own share, PSS); peak {memory['peak_rss_mb']} MB",
