@@ -21,14 +21,22 @@ errorlog = "-"
 
 
 def when_ready(server):
-    """Load the course once in the master (Markdown rendered here), so every worker starts with it.
+    """Before the first fork: load the course in the master, then freeze what the master holds.
 
-    Only for our app: bench/run.py serves its hello-world ceiling with this same file.
+    The course (Markdown rendered here) is loaded once and shared by every worker. gc.freeze() moves
+    every object the master has made into a generation the garbage collector never scans, so a
+    worker's full collections no longer walk the app, the course and the libraries (the 300-trainee
+    gradebook's p99 at one connection: 150 ms without, 62 ms with) nor write to the pages it shares
+    with the master (its own memory, PSS: 17 MB less). See docs/performance.md.
+
+    bench/run.py serves its hello-world ceiling with this same file; the course is ours alone.
     """
-    app = server.app.wsgi()
-    if "sqlalchemy" not in app.extensions:
-        return
-    from lms.content.loader import current_course
+    import gc
 
-    with app.app_context():
-        current_course()
+    app = server.app.wsgi()
+    if "sqlalchemy" in app.extensions:
+        from lms.content.loader import current_course
+
+        with app.app_context():
+            current_course()
+    gc.freeze()

@@ -1,5 +1,6 @@
 """The gunicorn settings an operator starts production with (gunicorn.conf.py, docs/deploy.md)."""
 
+import gc
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,16 +28,23 @@ def test_workers_are_not_recycled_unless_the_operator_asks(monkeypatch):
     assert settings["workers"] == 3
 
 
-def test_the_master_loads_the_course_once_before_forking(monkeypatch, app):
+def test_the_master_loads_the_course_and_freezes_its_objects_before_forking(monkeypatch, app):
     app.extensions.pop("lms.course", None)
     settings = load(monkeypatch)
-    settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
-    assert app.extensions["lms.course"].weeks
+    try:
+        settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
+        assert app.extensions["lms.course"].weeks
+        assert gc.get_freeze_count() > 0  # workers' collections will not walk what the master holds
+    finally:
+        gc.unfreeze()
 
 
 def test_the_same_file_serves_an_app_that_is_not_ours(monkeypatch):
     """bench/run.py serves its hello-world ceiling with these settings: the hook leaves it alone."""
     hello = Flask("hello")
     settings = load(monkeypatch)
-    settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: hello)))
+    try:
+        settings["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: hello)))
+    finally:
+        gc.unfreeze()
     assert "lms.course" not in hello.extensions
