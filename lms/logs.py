@@ -7,6 +7,8 @@ import time
 from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -51,8 +53,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def log_request(response):
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-        from flask_login import current_user
-        user_id = current_user.id if current_user and current_user.is_authenticated else None
+        # The account's id from the identity map: after a commit the account is expired, and reading
+        # ``current_user.id`` would load it again (a transaction and a query) just for this line.
+        state = inspect(current_user._get_current_object(), raiseerr=False)
+        user_id = state.identity[0] if state is not None and state.identity else None
         duration = round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1)
         access.info("request", extra={"status": response.status_code, "duration_ms": duration, "user_id": user_id})
         return response

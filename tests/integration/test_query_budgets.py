@@ -1,5 +1,6 @@
 """A page costs the same number of SQL queries for a cohort of 5 as for one of 300."""
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -88,6 +89,18 @@ def test_a_returning_trainees_page_stays_within_its_query_budget(auth, client, w
     with count_queries() as queries:
         assert client.get(url).status_code == 200
     assert queries["n"] <= budget, f"{url}: {queries['n']} queries, budget {budget}"
+
+
+def test_saving_a_quiz_draft_reads_the_account_and_the_attempts_and_writes_once(auth, client, world):
+    """Nothing loads the account again after the commit (the access line takes its id from the identity map)."""
+    auth.login("jose")
+    page = client.get("/weeks/2/quiz").get_data(as_text=True)
+    form = {"attempt": re.search(r'name="attempt" value="(\d+)"', page).group(1), "action": "save",
+            "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)}
+    with count_queries() as queries:
+        response = client.post("/weeks/2/quiz", data=form, headers={"Accept": "application/json"})
+    assert response.json["saved"] is not None
+    assert queries["n"] <= 3, f"{queries['n']} queries: the account, the attempts, the UPDATE"
 
 
 def test_a_public_verification_reads_one_row_and_logs_the_check(client, world, graduate):
