@@ -139,9 +139,12 @@ def quiz(number: int):
                 flash(_("Answer every question before sending. Your answers so far are saved."), "error")
                 return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
                                        responses=responses, missing=set(missing), attempts=attempts, form=form), 422
+            # Built first: submitting expires the draft (its row changed under it), and reading it again
+            # after that would cost a transaction and a query just for its number.
+            result_page = url_for("learn.attempt", number=number, attempt_number=draft.number)
             services.submit_attempt(draft, responses, questions, week.quiz.pass_mark, _now())
             db.session.commit()
-            return redirect(url_for("learn.attempt", number=number, attempt_number=draft.number))
+            return redirect(result_page)
         saved = services.save_draft(draft, responses, _now())
         db.session.commit()
         if _wants_json():

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, insert
+from werkzeug.datastructures import MultiDict
 
 from lms.extensions import db
 from lms.models import Attendance, Enrollment, LessonView, Reflection, ReflectionVersion, User
@@ -100,6 +101,26 @@ def test_saving_a_quiz_draft_reads_the_account_and_the_attempts_and_writes_once(
     with count_queries() as queries:
         response = client.post("/weeks/2/quiz", data=form, headers={"Accept": "application/json"})
     assert response.json["saved"] is not None
+    assert queries["n"] <= 3, f"{queries['n']} queries: the account, the attempts, the UPDATE"
+
+
+def test_submitting_a_quiz_reads_the_account_and_the_attempts_and_writes_once(auth, client, world):
+    """The redirect to the result is built before the submit expires the draft, which would load it again."""
+    from lms.content.loader import current_course
+    from lms.learn.demo_progress import model_answer
+    auth.login("jose")
+    page = client.get("/weeks/2/quiz").get_data(as_text=True)
+    form = MultiDict({"attempt": re.search(r'name="attempt" value="(\d+)"', page).group(1), "action": "submit",
+                      "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)})
+    for question in current_course().week(2).quiz.questions("es"):
+        answer = model_answer(question)
+        if isinstance(answer, dict):
+            form.update({f"q-{question.name}-{i}": chosen for i, chosen in answer.items()})
+        else:
+            form.setlist(f"q-{question.name}", answer if isinstance(answer, list) else [answer])
+    with count_queries() as queries:
+        response = client.post("/weeks/2/quiz", data=form)
+    assert response.status_code == 302 and "/quiz/attempts/1" in response.headers["Location"]
     assert queries["n"] <= 3, f"{queries['n']} queries: the account, the attempts, the UPDATE"
 
 
