@@ -188,7 +188,7 @@ def post_script(path: Path, body: str, token_header: str = "") -> Path:
     return script
 
 
-SUBMITTERS = 700  # trainees with twelve drafts each: 8,400 quiz submits, more than a 10 s run sends
+SUBMITTERS = 1000  # trainees with twelve drafts each: 12,000 quiz submits, more than a 10 s run sends
 
 
 def submit_script(path: Path, env: dict) -> tuple[Path, int, int]:
