@@ -20,8 +20,8 @@ from lms.models import Cohort, Enrollment, Role, User
 PASSWORD = "una-clave-larga-123"
 
 
-
-DEBIAN_PACKAGES = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "zbarimg": "zbar-tools"}
+DEBIAN_PACKAGES = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "zbarimg": "zbar-tools",
+                   "/usr/bin/chromium": "chromium"}
 
 
 def needs_tools(*commands: str):
@@ -31,6 +31,7 @@ def needs_tools(*commands: str):
     packages = " ".join(sorted({DEBIAN_PACKAGES.get(c, c) for c in missing}))
     return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
                               reason=f"needs {', '.join(missing)} (apt-get install {packages})")
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:

@@ -12,8 +12,8 @@ costs the same for a cohort of 5 as for one of 300.
 
 import enum
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import Float, Integer, String, bindparam, case, func, literal, null, select, union_all
 
@@ -109,7 +109,7 @@ class CourseProgress:
 
     @cached_property  # asked per row when a gradebook of 300 is drawn and sorted
     def weeks_complete(self) -> int:
-        return sum(not w.remaining for w in self.weeks)
+        return sum(w.is_complete for w in self.weeks)
 
     @property
     def attendance_rate(self) -> float:

@@ -18,8 +18,8 @@ from lms.learn import services
 from lms.learn.calendar import cohort_overrides, week_is_open, week_opens_at
 from lms.learn.progress import progress_of
 from lms.learn.scoring import feedback_for
-from lms.surveys import services as survey_services
 from lms.models import AttemptStatus, Certificate, ReflectionStatus, Role
+from lms.surveys import services as survey_services
 
 bp = Blueprint("learn", __name__)
 

@@ -4,11 +4,8 @@ import re
 
 import pytest
 
-from browser.conftest import (AXE_JS, CHROMIUM, CHROMIUM_MISSING, DEMO_PASSWORD, PHONE, describe_violations,
+from browser.conftest import (AXE_JS, DEMO_PASSWORD, PHONE, describe_violations,
                               html_lang, open_page, page_params, run_axe)
-
-if not CHROMIUM.exists():
-    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

@@ -14,14 +14,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser.conftest import (CHROMIUM, CHROMIUM_MISSING, COURSE_DIR, DEMO_PASSWORD, PHONE, html_lang, login,
+from browser.conftest import (COURSE_DIR, DEMO_PASSWORD, PHONE, html_lang, login,
                               switch_language)
 from lms.content.loader import load_course
 from lms.demo import COHORT_A
 from lms.learn.demo_progress import CLASSMATES, model_answer
-
-if not CHROMIUM.exists():
-    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from babel.messages.pofile import read_po
 
-from browser.conftest import (CHROMIUM, CHROMIUM_MISSING, PAGES, PHONE, ROOT, SCREENSHOTS, People, html_lang,
+from browser.conftest import (PAGES, PHONE, ROOT, SCREENSHOTS, People, html_lang,
                               open_page, page_params)
-
-if not CHROMIUM.exists():
-    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 
