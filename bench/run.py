@@ -25,11 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv" / "bin"
-APP_PORT, HELLO_PORT = 8101, 8100
+APP_PORT, HELLO_PORT, FLOOR_PORT = 8101, 8100, 8102
 DURATION, CONNECTIONS, THREADS = "10s", 16, 2
 PASSWORD = "bench-clave-2026"
 ALONE = "gradebook, 300 trainees, 1 connection"
 SUBMIT = "quiz submit (POST, scored)"
+FLOOR = "signed-in floor (account query only)"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -74,8 +75,8 @@ def serve(module: str, port: int, env: dict) -> subprocess.Popen:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if module == "wsgi:app"
-                                   else f"http://127.0.0.1:{port}/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/" if module == "bench.hello:app"
+                                   else f"http://127.0.0.1:{port}/healthz", timeout=1)
             return process
         except OSError:
             time.sleep(0.2)
@@ -270,6 +271,7 @@ def bench_backend(backend: str) -> dict:
         env = prepare(backend, workdir)
         hello = serve("bench.hello:app", HELLO_PORT, env)
         app = serve("wsgi:app", APP_PORT, env)
+        floor = serve("bench.floor:app", FLOOR_PORT, env)
         base = f"http://127.0.0.1:{APP_PORT}"
         try:
             trainee = Session(base, "demo-trainee")
@@ -290,6 +292,8 @@ def bench_backend(backend: str) -> dict:
                 "hello-world (ceiling)": (f"http://127.0.0.1:{HELLO_PORT}/", None, None),
                 # The floor of any page that touches the database: one SELECT 1, no login, no template.
                 "health check (SELECT 1)": (f"{base}/healthz", None, None),
+                # The floor of any signed-in page: the session and the account query, then "ok" (bench/floor.py).
+                FLOOR: (f"http://127.0.0.1:{FLOOR_PORT}/bench/signed-in", trainee.cookie, None),
                 "lesson page": (f"{base}/weeks/2", trainee.cookie, None),
                 "trainee home": (f"{base}/", trainee.cookie, None),
                 "quiz draft save (POST)": (f"{base}/weeks/3/quiz", trainee.cookie, save),
@@ -301,7 +305,7 @@ def bench_backend(backend: str) -> dict:
             }
             results = {}
             for name, (url, cookie, script) in pages.items():
-                wait_idle(app, hello)
+                wait_idle(app, hello, floor)
                 results[name] = wrk(url, cookie, script)
             # With 16 connections on 2 workers a page waits behind ~7 others, so its latency there is
             # mostly queueing; the gradebook target is about one facilitator opening it.
@@ -315,6 +319,7 @@ def bench_backend(backend: str) -> dict:
             memory = worker_memory_mb(app)
         finally:
             stop(app)
+            stop(floor)
             stop(hello)
         timings = in_process_timings(env)
         return {"pages": results, "worker_memory": memory, "scale_100_seconds": float(env["_scale_seconds"]),
