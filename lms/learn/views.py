@@ -7,9 +7,9 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, rend
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from lms.access import STAFF, role_required
+from lms.certificates import services as certificate_services
 from lms.content.loader import current_course
 from lms.content.markdown import render_user_markdown
 from lms.extensions import db
@@ -18,7 +18,7 @@ from lms.learn import services
 from lms.learn.calendar import cohort_overrides, week_is_open, week_opens_at
 from lms.learn.progress import progress_of
 from lms.learn.scoring import feedback_for
-from lms.models import AttemptStatus, Certificate, ReflectionStatus, Role
+from lms.models import AttemptStatus, ReflectionStatus, Role
 from lms.surveys import services as survey_services
 
 bp = Blueprint("learn", __name__)
@@ -53,10 +53,8 @@ def home():
     course = current_course()
     enrollment = current_user.enrollment
     progress = progress_of(enrollment, course, _now())
-    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == current_user.id,
-                                                              Certificate.status == "valid"))
     return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
-                           certificate=certificate)
+                           has_certificate=certificate_services.holds_valid_certificate(current_user.id))
 
 
 def _open_week_or_locked(number: int):

@@ -144,6 +144,15 @@ def test_revoked_reads_revocado_with_date_and_reason_never_not_found(client, aut
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoke")) is not None
 
 
+def test_a_revoked_certificate_is_no_longer_offered_on_the_trainee_home(client, auth, graduate):
+    cert = _issue(client, auth, graduate)
+    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision"},
+              form_url="/manage/certificates")
+    auth.logout()
+    auth.login("jose")
+    assert "Tu certificado" not in client.get("/").get_data(as_text=True)
+
+
 def test_reissue_revokes_the_old_code_and_gives_a_new_one(client, auth, graduate):
     old = _issue(client, auth, graduate, name="Jose Nahui")
     post_form(client, f"/manage/certificates/{old.id}/revoke",
