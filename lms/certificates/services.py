@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy import text as sql
 
 from lms import audit
@@ -47,21 +47,17 @@ class Candidate:
     progress: CourseProgress
 
 
+# Asked on every visit of a trainee's home, and for whole cohorts when certificates are issued: built once.
+_VALID_HOLDERS = select(Certificate.user_id).where(Certificate.user_id.in_(bindparam("users", expanding=True)),
+                                                   Certificate.status == CertificateStatus.VALID.value)
+
+
 def valid_certificate_holders(user_ids) -> set[int]:
+    """Which of these people hold a valid certificate."""
     user_ids = list(user_ids)
     if not user_ids:
         return set()
-    return set(db.session.scalars(select(Certificate.user_id).where(Certificate.user_id.in_(user_ids),
-                                                                    Certificate.status == CertificateStatus.VALID.value)))
-
-
-# The trainee home asks on every visit: built once, and an EXISTS rather than a whole certificate.
-_HOLDS_VALID = select(exists().where(Certificate.user_id == bindparam("user"),
-                                     Certificate.status == CertificateStatus.VALID.value))
-
-
-def holds_valid_certificate(user_id: int) -> bool:
-    return db.session.scalar(_HOLDS_VALID, {"user": user_id})
+    return set(db.session.scalars(_VALID_HOLDERS, {"users": user_ids}))
 
 
 def eligible(enrollments: list[Enrollment], course: Course, now: datetime) -> list[Candidate]:
