@@ -30,7 +30,7 @@ translations: $(VENV)/.installed  ## compile the message catalogs
 messages: $(VENV)/.installed  ## extract new strings and merge them into both catalogs
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o lms/translations/messages.pot --no-location --sort-output --project "Promotores LMS" .
 	$(PYBABEL) update -i lms/translations/messages.pot -d lms/translations --ignore-obsolete --no-wrap
-	$(PY) -m lms.i18n_tools fill-english lms/translations/en/LC_MESSAGES/messages.po
+	$(PY) -m tools.i18n fill-english lms/translations/en/LC_MESSAGES/messages.po
 
 run: install translations  ## set everything up on SQLite and serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade

@@ -242,7 +242,7 @@ from datetime import datetime, timezone
 from lms import create_app
 from lms.extensions import db
 from lms.models import Certificate
-from lms.certificates import services
+from lms.core.certificates import services
 from sqlalchemy import select
 app = create_app()
 with app.app_context():

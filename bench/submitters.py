@@ -15,16 +15,15 @@ import json
 import sys
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, insert, select
-
 from flask import session
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func, insert, select
 
 from lms import create_app
 from lms.content.loader import current_course
+from lms.demo.progress import model_answer
 from lms.extensions import db
-from lms.learn.demo_progress import model_answer
 from lms.manage.services import new_invite_code
 from lms.models import Cohort, Enrollment, QuizAttempt, User
 

@@ -14,8 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     from lms import database, i18n, logs, routing, security, templating
-    from lms.extensions import csrf, limiter, login_manager, migrate
-    from lms.extensions import db
+    from lms.extensions import csrf, db, limiter, login_manager, migrate
     routing.init_app(app)
     db.init_app(app)
     database.init_app(app)
@@ -42,8 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.manage.views import bp as manage_bp
     from lms.reports.views import bp as reports_bp
     from lms.site.views import bp as site_bp
+    from lms.surveys.views import bp as surveys_bp
     from lms.verify.views import bp as verify_bp
-    for blueprint in (site_bp, auth_bp, learn_bp, facilitate_bp, manage_bp, certificates_bp, verify_bp,
+    for blueprint in (site_bp, auth_bp, learn_bp, surveys_bp, facilitate_bp, manage_bp, certificates_bp, verify_bp,
                       reports_bp):
         app.register_blueprint(blueprint)
 

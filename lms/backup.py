@@ -10,13 +10,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from lms.clock import utcnow
 from lms.extensions import db
 
 SQLITE_FILE = "database.sqlite3"
@@ -65,7 +65,7 @@ def backup(dest: Path) -> dict:
         shutil.copytree(instance / "keys", dest / "keys")
     if (instance / "survey_key").exists():
         shutil.copy2(instance / "survey_key", dest / "survey_key")
-    manifest = {"created": datetime.now(timezone.utc).isoformat(), "backend": url.get_backend_name(),
+    manifest = {"created": utcnow().isoformat(), "backend": url.get_backend_name(),
                 "rows": row_counts()}
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest

@@ -8,7 +8,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from lms.clock import utcnow
+from lms.core.errors import RuleError
 from lms.extensions import db
+from lms.localized import LANGUAGES
 from lms.models import RevocationReason
 
 lms_cli = AppGroup("lms", help="Promotores LMS: demo data, accounts, cohorts, course checks.")
@@ -32,10 +35,11 @@ def demo_command(scale, cohort_size):
     report = demo.load_demo()
     click.echo(report)
     if scale:
-        from lms.content.loader import current_course
-        from lms.demo_scale import add_scale_cohorts
-        from lms.models import User
         from sqlalchemy import select
+
+        from lms.content.loader import current_course
+        from lms.demo.scale import add_scale_cohorts
+        from lms.models import User
         password_hash = db.session.scalar(select(User.password_hash).where(User.username == "demo-trainee"))
         with click.progressbar(length=scale, label="scale cohorts", file=sys.stderr) as bar:
             added = add_scale_cohorts(scale, current_course(), password_hash,
@@ -49,12 +53,12 @@ def demo_command(scale, cohort_size):
 @click.option("--role", type=click.Choice(["trainee", "facilitator", "coordinator", "verifier", "admin"]),
               default="trainee", show_default=True)
 @click.option("--cohort-id", type=int, help="The cohort of a trainee.")
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="es", show_default=True)
 @click.password_option(help="At least 10 characters, not a common one.")
 def user_create(username, display_name, role, cohort_id, lang, password):
     """Create an account."""
-    from lms.auth.passwords import password_problem
-    from lms.auth.services import AccountError, create_user
+    from lms.core.accounts import create_user
+    from lms.core.passwords import password_problem
     from lms.models import Cohort, Enrollment
 
     problem = password_problem(password, current_app.config["PASSWORD_MIN_LENGTH"])
@@ -65,7 +69,7 @@ def user_create(username, display_name, role, cohort_id, lang, password):
         raise click.BadParameter("a trainee needs an existing --cohort-id", param_hint="--cohort-id")
     try:
         user = create_user(username=username, display_name=display_name, password=password, role=role, locale=lang)
-    except AccountError as error:
+    except RuleError as error:
         raise click.BadParameter(str(error.message), param_hint="--username") from None
     if cohort is not None:
         db.session.add(Enrollment(user=user, cohort=cohort))
@@ -80,7 +84,6 @@ def user_create(username, display_name, role, cohort_id, lang, password):
 @click.option("--facilitator", "facilitators", multiple=True, help="Username of a facilitator (repeatable).")
 def cohort_create(name, start_date, facilitators):
     """Create a cohort and print its invite code."""
-    from datetime import datetime, timezone
 
     from sqlalchemy import select
 
@@ -95,7 +98,7 @@ def cohort_create(name, start_date, facilitators):
         ids.append(user.id)
     cohort = services.create_cohort(None, name=name, start_date=start_date.date(),
                                     course_slug=current_app.config["COURSE_SLUG"], facilitator_ids=ids,
-                                    now=datetime.now(timezone.utc), invite_days=current_app.config["INVITE_CODE_DAYS"])
+                                    now=utcnow(), invite_days=current_app.config["INVITE_CODE_DAYS"])
     db.session.commit()
     click.echo(f"created cohort {cohort.id}: {cohort.name}")
     click.echo(f"invite code: {services.format_invite_code(cohort.invite_code)}")
@@ -154,7 +157,7 @@ def gift_export(dest):
     course = current_course()
     dest.mkdir(parents=True, exist_ok=True)
     for week in course.weeks:
-        for lang in ("es", "en"):
+        for lang in LANGUAGES:
             target = dest / f"{course.slug}-w{week.number:02d}.{lang}.gift"
             header = f"// {week.title(lang)}\n$CATEGORY: $course$/{course.slug}/w{week.number:02d}-{lang}\n\n"
             target.write_text(header + write_gift(week.quiz.questions(lang)), encoding="utf-8")
@@ -164,8 +167,8 @@ def gift_export(dest):
 @certs_cli.command("init-key")
 def certs_init_key():
     """Create the first signing key in instance/keys/ (refuses if one exists)."""
-    from lms.certificates.keys import KeyExistsError
-    from lms.certificates.services import key_store
+    from lms.core.certificates.keys import KeyExistsError
+    from lms.core.certificates.services import key_store
     try:
         key = key_store().init_key()
     except KeyExistsError as error:
@@ -176,7 +179,7 @@ def certs_init_key():
 @certs_cli.command("rotate-key")
 def certs_rotate_key():
     """Start signing with a new key; the old one stays published, so its certificates keep verifying."""
-    from lms.certificates.services import key_store
+    from lms.core.certificates.services import key_store
     key = key_store().rotate()
     click.echo(f"new active signing key: {key.kid}")
 
@@ -186,24 +189,23 @@ def certs_rotate_key():
 @click.option("--name", "printed_name", help="Name as printed (default: the account's full name).")
 def certs_issue(username, printed_name):
     """Issue a certificate to a trainee who completed the course."""
-    from datetime import datetime, timezone
 
     from sqlalchemy import select
 
-    from lms.certificates import services
-    from lms.certificates.codes import format_code
     from lms.content.loader import current_course
-    from lms.learn.progress import progress_of
+    from lms.core.certificates import services
+    from lms.core.certificates.codes import format_code
+    from lms.core.progress import progress_of
     from lms.models import User
 
     user = db.session.scalar(select(User).where(User.username == username.lower()))
     if user is None or user.enrollment is None:
         raise click.BadParameter("no trainee with that username", param_hint="--username")
-    now, course = datetime.now(timezone.utc), current_course()
+    now, course = utcnow(), current_course()
     try:
         cert = services.issue(None, user.enrollment, course, printed_name=printed_name or user.display_name,
                               now=now, progress=progress_of(user.enrollment, course, now))
-    except services.CertificateError as error:
+    except RuleError as error:
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
     click.echo(f"certificate issued: {format_code(cert.code)}")
@@ -214,12 +216,11 @@ def certs_issue(username, printed_name):
 @click.option("--reason", required=True, type=click.Choice([r.value for r in RevocationReason]))
 def certs_revoke(code, reason):
     """Revoke a certificate by its code (the record stays, marked REVOCADO)."""
-    from datetime import datetime, timezone
 
     from sqlalchemy import select
 
-    from lms.certificates import services
-    from lms.certificates.codes import check_code
+    from lms.core.certificates import services
+    from lms.core.certificates.codes import check_code
     from lms.models import Certificate
 
     checked = check_code(code)
@@ -227,8 +228,8 @@ def certs_revoke(code, reason):
     if cert is None:
         raise click.BadParameter("no certificate with that code (or the code has a typing mistake)")
     try:
-        services.revoke(None, cert, reason, datetime.now(timezone.utc))
-    except services.CertificateError as error:
+        services.revoke(None, cert, reason, utcnow())
+    except RuleError as error:
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
     click.echo(f"revoked: {code}")
@@ -242,7 +243,7 @@ def certs_revoke(code, reason):
               help="The signed revocation list (/status/revocations.json), saved to a file.")
 def certs_verify_offline(qr_text, jwks_file, revocations_file):
     """Check the text of a certificate's QR code with no server; exit 1 unless it is valid."""
-    from lms.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
+    from lms.core.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
 
     jwks = json.load(jwks_file)
     revoked = ()

@@ -1,8 +1,10 @@
 """Configuration: safe defaults, overridden by ``LMS_*`` environment variables."""
 
-import os
 import secrets
 from pathlib import Path
+
+from lms.core.secrets import instance_secret
+from lms.localized import LANGUAGES
 
 
 class Config:
@@ -16,7 +18,7 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "es"
     BABEL_DEFAULT_TIMEZONE = "America/Lima"
-    LANGUAGES = ("es", "en")
+    LANGUAGES = LANGUAGES
 
     WTF_CSRF_TIME_LIMIT = None  # a trainee may write a reflection for hours; the token lives with the session
     SESSION_COOKIE_HTTPONLY = True
@@ -52,17 +54,8 @@ def load_config(app, test_config: dict | None = None) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'lms.sqlite3'}"
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+        app.config["SECRET_KEY"] = instance_secret(instance / "secret_key", lambda: secrets.token_hex(32))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
-
-
-def _instance_secret(path: Path) -> str:
-    """Return the secret stored at ``path``, creating it (mode 600) on first use."""
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 def _engine_options(url: str) -> dict:

@@ -5,7 +5,9 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")  # str, or markupsafe.Markup for rendered HTML
 
-LANGUAGES = ("es", "en")
+# The one list of languages: the interface, the course files and the accounts all follow it.
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}  # each in its own language, as a switch shows it
+LANGUAGES = tuple(LANGUAGE_NAMES)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """URLs: an ``<id:…>`` is a database id, so a number beyond the column's range is simply not found; the
 public address that printed links point to."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, request
 from werkzeug.routing import IntegerConverter
 
@@ -27,3 +29,13 @@ def bounded_int(value: str | None) -> int | None:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` only if it is a path on this site (no scheme, no host)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -195,7 +195,7 @@ def world(make_user, make_cohort) -> World:
 def complete_course(world: World) -> User:
     """José finishes the course: a cohort begun 120 days ago, twelve complete weeks, both surveys."""
     from lms.content.loader import current_course
-    from lms.learn.demo_progress import answer_surveys, complete_week
+    from lms.demo.progress import answer_surveys, complete_week
     world.cohort.start_date = date.today() - timedelta(days=120)
     db.session.commit()
     course = current_course()

@@ -3,11 +3,10 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from lms.auth.passwords import password_problem
-from lms.forms import choices
+from lms.core.passwords import password_problem
 
 
 class LoginForm(FlaskForm):
@@ -47,8 +46,3 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     """A new password, twice, chosen through a one-time reset link."""
-
-
-class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=choices([("es", "Español"), ("en", "English")]))
-    next = HiddenField()

@@ -1,34 +1,24 @@
 """Account rules: authentication, joining a cohort, password resets. No request access here."""
 
 import re
-import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from lms import audit
+from lms.clock import utcnow
+from lms.core.accounts import create_user, normalize_username
+from lms.core.errors import RuleError
 from lms.extensions import db, limiter
-from lms.models import Cohort, Enrollment, PasswordReset, Role, User
+from lms.models import Cohort, Enrollment, PasswordReset, User
 
-USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 # A real hash, so that an unknown username costs as much time as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$RQBvqCEW7g95yNY7$cb149b1cb3b3367545cfaa05fa2966566b5f326efa24b317b1526d4c9769fa95f7caf1fe4e11eb6a97aad99ba017c286c551ba29f531397f677533955e24f1da"
 
 
-class AccountError(ValueError):
-    """A rule was broken; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-
-
-def normalize_username(username: str) -> str:
-    return username.strip().lower()
 
 
 def normalize_invite_code(code: str) -> str:
@@ -71,42 +61,21 @@ class LoginThrottle:
 
 
 def record_login(user: User) -> None:
-    user.last_login_dt = datetime.now(timezone.utc)
+    user.last_login_dt = utcnow()
 
 
 def find_open_cohort(code: str, now: datetime) -> Cohort:
-    """Return the cohort whose invite ``code`` is valid at ``now``; raise AccountError otherwise."""
+    """Return the cohort whose invite ``code`` is valid at ``now``; raise RuleError otherwise."""
     cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == normalize_invite_code(code)))
     if cohort is None:
-        raise AccountError("invite_code", _l("There is no cohort with that invite code. Check it with your facilitator."))
+        raise RuleError(field="invite_code", message=_l("There is no cohort with that invite code. Check it with your facilitator."))
     if cohort.invite_expires_dt is not None and cohort.invite_expires_dt <= now:
-        raise AccountError("invite_code", _l("That invite code has expired. Ask your facilitator for a new one."))
+        raise RuleError(field="invite_code", message=_l("That invite code has expired. Ask your facilitator for a new one."))
     return cohort
 
 
-def username_problem(username: str):
-    if not USERNAME_RE.match(username):
-        return _l("Use 3 to 40 lowercase letters, numbers, dots, hyphens or underscores, starting with a letter or number.")
-    if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
-        return _l("That username is taken. Try another, for example with your second surname.")
-    return None
 
 
-def create_user(*, username: str, display_name: str, password: str, role: str = Role.TRAINEE,
-                locale: str = "es", email: str | None = None, phone: str | None = None,
-                actor: User | None = None) -> User:
-    """Create an account after checking the username; the caller commits."""
-    username = normalize_username(username)
-    problem = username_problem(username)
-    if problem:
-        raise AccountError("username", problem)
-    user = User(username=username, display_name=display_name.strip(), role=str(role), locale=locale,
-                email=email or None, phone=phone or None)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record(actor or user, "account.create", user, role=user.role, username=user.username)
-    return user
 
 
 def join_cohort(*, code: str, display_name: str, username: str, password: str, locale: str,
@@ -121,18 +90,11 @@ def join_cohort(*, code: str, display_name: str, username: str, password: str, l
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise AccountError("current_password", _l("That is not your current password."))
+        raise RuleError(field="current_password", message=_l("That is not your current password."))
     user.set_password(new)
     audit.record(user, "account.password_change", user)
 
 
-def make_reset_link_token(actor: User, user: User, now: datetime, hours: int) -> str:
-    """Create a one-time reset token for ``user``; only its hash is kept. Returns the token."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(PasswordReset(user=user, token_hash=PasswordReset.hash_token(token),
-                                 created_by_id=actor.id, expires_dt=now + timedelta(hours=hours)))
-    audit.record(actor, "account.reset_link", user)
-    return token
 
 
 def reset_for_token(token: str, now: datetime) -> PasswordReset | None:

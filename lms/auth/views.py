@@ -1,7 +1,5 @@
 """Log in and out, join a cohort, change or reset a password."""
 
-from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -9,20 +7,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import services
 from lms.auth.forms import ChangePasswordForm, JoinForm, LoginForm, ResetPasswordForm
+from lms.clock import utcnow
+from lms.core.errors import RuleError
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.routing import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Return ``target`` only if it is a path on this site (no scheme, no host)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _throttle() -> services.LoginThrottle:
@@ -62,7 +55,7 @@ def login():
         throttle.succeeded(form.username.data)
         _start_session(user)
         db.session.commit()
-        return redirect(_safe_next(form.next.data) or url_for("learn.home"))
+        return redirect(safe_next(form.next.data) or url_for("learn.home"))
     return render_template("auth/login.html", form=form)
 
 
@@ -92,9 +85,9 @@ def join():
                 code=form.invite_code.data, display_name=form.display_name.data,
                 username=form.username.data, password=form.password.data,
                 locale=session.get("lang", current_app.config["BABEL_DEFAULT_LOCALE"]),
-                now=datetime.now(timezone.utc),
+                now=utcnow(),
             )
-        except services.AccountError as error:
+        except RuleError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
@@ -113,7 +106,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError as error:
+        except RuleError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
@@ -126,7 +119,7 @@ def change_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Choose a new password with a one-time link made by a facilitator or coordinator."""
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     reset = services.reset_for_token(token, now)
     if reset is None:
         return render_template("auth/reset_invalid.html"), 404

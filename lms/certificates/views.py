@@ -1,6 +1,5 @@
 """Coordinators issue and revoke certificates; a trainee sees and downloads his own."""
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,20 +9,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
-from lms.certificates import services
-from lms.certificates.codes import format_code
+from lms.clock import utcnow
 from lms.content.loader import current_course
+from lms.core.certificates import services
+from lms.core.certificates.codes import format_code
+from lms.core.errors import RuleError
+from lms.core.rosters import enrollments_of
 from lms.extensions import db
-from lms.facilitate.services import enrollments_of
 from lms.forms import EmptyForm
 from lms.models import Certificate, Cohort, RevocationReason, Role
 from lms.routing import public_base_url
 
 bp = Blueprint("certificates", __name__)
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @bp.get("/manage/certificates")
@@ -32,11 +30,11 @@ def index():
     """Who may receive a certificate now, and every certificate issued."""
     course = current_course()
     cohort_ids = list(db.session.scalars(select(Cohort.id)))
-    candidates = services.eligible(enrollments_of(cohort_ids), course, _now())
+    candidates = services.eligible(enrollments_of(cohort_ids), course, utcnow())
     issued = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                 .order_by(Certificate.issued_dt.desc()).limit(500)).all()
     return render_template("certificates/index.html", candidates=candidates, issued=issued, form=EmptyForm(),
-                           reasons=list(RevocationReason), format_code=format_code)
+                           reasons=list(RevocationReason))
 
 
 @bp.post("/manage/certificates/issue")
@@ -46,7 +44,7 @@ def issue():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    course, now = current_course(), _now()
+    course, now = current_course(), utcnow()
     chosen = {int(v) for v in request.form.getlist("enrollment") if v.isdigit()}
     enrollments = [e for e in enrollments_of(list(db.session.scalars(select(Cohort.id)))) if e.id in chosen]
     candidates = {c.enrollment.id: c for c in services.eligible(enrollments, course, now)}
@@ -61,7 +59,7 @@ def issue():
                 services.issue(current_user, enrollment, course, printed_name=name, now=now,
                                progress=candidate.progress)
             issued += 1
-        except services.CertificateError as error:
+        except RuleError as error:
             problems.append(str(error.message))
         except IntegrityError:
             continue  # issued by another request at the same moment
@@ -86,12 +84,12 @@ def revoke(certificate_id: int):
     try:
         if request.form.get("reissue") == "1":
             new = services.reissue(current_user, certificate, current_course(),
-                                   printed_name=request.form.get("name") or certificate.holder_name, now=_now())
+                                   printed_name=request.form.get("name") or certificate.holder_name, now=utcnow())
             message = _("Certificate revoked and re-issued with the code %(code)s.", code=format_code(new.code))
         else:
-            services.revoke(current_user, certificate, reason, _now())
+            services.revoke(current_user, certificate, reason, utcnow())
             message = _("Certificate %(code)s revoked.", code=format_code(certificate.code))
-    except services.CertificateError as error:
+    except RuleError as error:
         db.session.rollback()
         flash(str(error.message), "error")
     else:
@@ -112,7 +110,7 @@ def mine():
     certificate = _own_certificate()
     if certificate is None:
         abort(404)
-    return render_template("certificates/mine.html", certificate=certificate, format_code=format_code,
+    return render_template("certificates/mine.html", certificate=certificate,
                            verify_url=url_for("verify.page", code=certificate.code, _external=True))
 
 

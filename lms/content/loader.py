@@ -14,8 +14,8 @@ from flask import Flask, current_app
 
 from lms.content.gift import GiftError, Question, parse_gift
 from lms.content.markdown import render_course_markdown
-from lms.surveys.engine import Survey, check_survey, load_survey
 from lms.content.model import Course, Html, Quiz, RubricCriterion, RubricLevel, Text, Week
+from lms.content.surveys import Survey, check_survey, load_survey
 from lms.localized import LANGUAGES
 
 WEEK_DIR = re.compile(r"^(\d{2})-([a-z0-9-]+)$")

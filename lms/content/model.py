@@ -5,10 +5,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from lms.content.gift import Question
+from lms.content.surveys import Survey
 from lms.localized import Localized
-from lms.surveys.engine import Survey
-
-
 
 Text = Localized[str]
 Html = Localized[Markup]

@@ -3,8 +3,6 @@
 Services take plain arguments and never touch the request; views commit.
 """
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,57 +12,24 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit
-from lms.content.model import Course, Week
+from lms.content.model import Week
+from lms.core.errors import RuleError
+from lms.core.rosters import TraineeRow, enrollments_of
+from lms.core.scoring import summarize
 from lms.extensions import db
-from lms.learn.calendar import current_week, overrides_for
-from lms.learn.progress import CourseProgress, progress_for
-from lms.learn.services import summarize
-from lms.models import (Attendance, AttendanceStatus, AttemptStatus, Cohort, Enrollment, QuizAttempt, Reflection,
-                        ReflectionStatus, ReflectionVersion, TraineeNote, User)
-
-
-class GradingError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-# ---------------------------------------------------------------- who is in a cohort
-
-def enrollments_of(cohort_ids) -> list[Enrollment]:
-    """Active trainees' enrollments of these cohorts, with user and cohort loaded, in one query."""
-    from sqlalchemy.orm import joinedload
-    return list(db.session.scalars(
-        select(Enrollment).join(User, Enrollment.user_id == User.id)
-        .where(Enrollment.cohort_id.in_(list(cohort_ids)), User.is_active.is_(True))
-        .options(joinedload(Enrollment.user), joinedload(Enrollment.cohort))
-        .order_by(User.display_name)))
-
-
-@dataclass(frozen=True)
-class TraineeRow:
-    user: User
-    enrollment: Enrollment
-    progress: CourseProgress
-    overdue: tuple[int, ...]  # open weeks before the current one that are not complete
-
-    @property
-    def at_risk(self) -> bool:
-        return self.progress.absences >= 2 or bool(self.overdue)
-
-
-def trainee_rows(cohort: Cohort, course: Course, now: datetime) -> list[TraineeRow]:
-    """Every trainee of ``cohort`` with his progress, in a fixed number of queries."""
-    enrollments = enrollments_of([cohort.id])
-    progress = progress_for(enrollments, course, now)
-    this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id])
-    rows = []
-    for enrollment in enrollments:
-        p = progress[enrollment.id]
-        overdue = tuple(w.week for w in p.weeks if w.is_open and w.week < this_week and not w.is_complete)
-        rows.append(TraineeRow(user=enrollment.user, enrollment=enrollment, progress=p, overdue=overdue))
-    return rows
-
+from lms.models import (
+    AttemptStatus,
+    Attendance,
+    AttendanceStatus,
+    Cohort,
+    Enrollment,
+    QuizAttempt,
+    Reflection,
+    ReflectionStatus,
+    ReflectionVersion,
+    TraineeNote,
+    User,
+)
 
 REFLECTION_MARKS = {"accepted": "✓", "submitted": "…", "returned": "↺", "draft": "·"}
 ATTENDANCE_MARKS = {"present": "P", "late": "T", "absent": "A", "excused": "J"}
@@ -185,24 +150,24 @@ def review_reflection(reviewer: User, version: ReflectionVersion, week: Week, *,
     """Grade a submitted reflection with the week's rubric, then accept it or return it for revision."""
     reflection = version.reflection
     if version.decision is not None or reflection.status != ReflectionStatus.SUBMITTED:
-        raise GradingError(_l("This reflection was already reviewed."))
+        raise RuleError(_l("This reflection was already reviewed."))
     if reflection.versions[-1].id != version.id:
-        raise GradingError(_l("The trainee sent a newer version; review that one."))
+        raise RuleError(_l("The trainee sent a newer version; review that one."))
     if decision not in ("accepted", "returned"):
-        raise GradingError(_l("Choose whether to accept the reflection or return it for revision."))
+        raise RuleError(_l("Choose whether to accept the reflection or return it for revision."))
     levels = {c.id: {lv.points for lv in c.levels} for c in week.rubric}
     if set(scores) != set(levels) or any(scores[c] not in levels[c] for c in levels):
-        raise GradingError(_l("Choose one level for every rubric criterion."))
+        raise RuleError(_l("Choose one level for every rubric criterion."))
     feedback = (feedback or "").strip()
     if decision == "returned" and not feedback:
-        raise GradingError(_l("Write what he should revise before returning the reflection."))
+        raise RuleError(_l("Write what he should revise before returning the reflection."))
     # Claim the version with a conditional update, so two facilitators saving at once give one review.
     claimed = db.session.execute(
         update(ReflectionVersion).where(ReflectionVersion.id == version.id, ReflectionVersion.decision.is_(None))
         .values(decision=decision, rubric_scores=scores, points=sum(scores.values()), max_points=week.rubric_max,
                 feedback=feedback, reviewed_dt=now, reviewer_id=reviewer.id))
     if claimed.rowcount != 1:
-        raise GradingError(_l("This reflection was already reviewed."))
+        raise RuleError(_l("This reflection was already reviewed."))
     db.session.expire(version)
     reflection.status = ReflectionStatus.ACCEPTED.value if decision == "accepted" else ReflectionStatus.RETURNED.value
     reflection.updated_dt = now
@@ -213,11 +178,11 @@ def review_reflection(reviewer: User, version: ReflectionVersion, week: Week, *,
 def grade_essays(grader: User, attempt: QuizAttempt, week: Week, fractions: dict[str, float], now: datetime) -> None:
     """Give each essay answer of a pending attempt its share of the marks (0 to 1) and finish the attempt."""
     if attempt.status != AttemptStatus.PENDING:
-        raise GradingError(_l("This attempt is already graded."))
+        raise RuleError(_l("This attempt is already graded."))
     questions = week.quiz.questions(attempt.locale)
     essays = [q.name for q in questions if q.type == "essay"]
     if set(fractions) != set(essays) or any(not 0 <= f <= 1 for f in fractions.values()):
-        raise GradingError(_l("Give every written answer a mark between 0 and 100 %."))
+        raise RuleError(_l("Give every written answer a mark between 0 and 100 %."))
     scores = dict(attempt.scores or {})
     scores.update(fractions)
     result = summarize(questions, scores, week.quiz.pass_mark)
@@ -225,7 +190,7 @@ def grade_essays(grader: User, attempt: QuizAttempt, week: Week, fractions: dict
                                                            QuizAttempt.status == AttemptStatus.PENDING.value)
                                  .values(graded_dt=now, graded_by_id=grader.id, **result))
     if claimed.rowcount != 1:
-        raise GradingError(_l("This attempt is already graded."))
+        raise RuleError(_l("This attempt is already graded."))
     db.session.expire(attempt)
     audit.record(grader, "quiz.essay_grade", attempt, cohort_id=attempt.enrollment.cohort_id, week=attempt.week,
                  trainee_id=attempt.enrollment.user_id, percent=attempt.percent)
@@ -236,7 +201,7 @@ def grade_essays(grader: User, attempt: QuizAttempt, week: Week, fractions: dict
 def add_note(author: User, trainee: User, text: str) -> TraineeNote:
     text = (text or "").strip()
     if not text:
-        raise GradingError(_l("The note is empty."))
+        raise RuleError(_l("The note is empty."))
     note = TraineeNote(trainee_id=trainee.id, author_id=author.id, text=text[:4000])
     db.session.add(note)
     audit.record(author, "note.add", trainee, cohort_id=trainee.enrollment.cohort_id if trainee.enrollment else None)
@@ -244,24 +209,6 @@ def add_note(author: User, trainee: User, text: str) -> TraineeNote:
 
 
 # ---------------------------------------------------------------- gradebook export
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """Text that a spreadsheet shows as text: a leading = + - @ would otherwise run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_bytes(header: list[str], rows: list[list], separator: str = ";") -> bytes:
-    """UTF-8 with a BOM so that Excel set to Spanish opens accents right; every cell formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
-    writer.writerow([spreadsheet_safe(h) for h in header])
-    for row in rows:
-        writer.writerow([spreadsheet_safe(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 # ---------------------------------------------------------------- dashboard figures

@@ -1,22 +1,24 @@
 """Facilitators follow their cohorts; coordinators see every cohort here too."""
 
-from datetime import datetime, timezone
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.access import STAFF, cohort_or_404, role_required, trainee_or_404, visible_cohorts
-from lms.auth.services import make_reset_link_token
 from lms.charts import bar_chart
+from lms.clock import utcnow
 from lms.content.loader import current_course
-from lms.content.markdown import render_user_markdown
+from lms.core.accounts import make_reset_link_token
+from lms.core.calendar import current_week, overrides_for
+from lms.core.errors import RuleError
+from lms.core.progress import AT_RISK_ABSENCES, progress_for, progress_of
+from lms.core.rosters import enrollments_of, trainee_rows
+from lms.exports import csv_response
 from lms.extensions import db
 from lms.facilitate import services
 from lms.forms import EmptyForm
-from lms.learn.calendar import current_week, overrides_for
-from lms.learn.progress import progress_for, progress_of
 from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
@@ -28,9 +30,6 @@ def require_staff():
     """Every page here is for facilitators and coordinators."""
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 def _my_cohorts():
     return db.session.scalars(visible_cohorts(current_user)).unique().all()
@@ -40,17 +39,17 @@ def _my_cohorts():
 def index():
     """List my cohorts with this week's number, what waits for grading and who is falling behind."""
     cohorts = _my_cohorts()
-    course, now = current_course(), _now()
+    course, now = current_course(), utcnow()
     overrides = overrides_for([c.id for c in cohorts])
     queue = services.grading_queue([c.id for c in cohorts])
     waiting = {c.id: sum(1 for item in queue if item.cohort.id == c.id) for c in cohorts}
-    enrollments = services.enrollments_of([c.id for c in cohorts])
+    enrollments = enrollments_of([c.id for c in cohorts])
     progress = progress_for(enrollments, course, now)
     behind = {c.id: [] for c in cohorts}
     for e in enrollments:
         this_week = current_week(e.cohort, now, overrides[e.cohort_id])
         p = progress[e.id]
-        if p.absences >= 2 or any(w.is_open and w.week < this_week and not w.is_complete for w in p.weeks):
+        if p.is_at_risk(this_week):
             behind[e.cohort_id].append(e.user)
     weeks = {c.id: current_week(c, now, overrides[c.id]) for c in cohorts}
     return render_template("facilitate/index.html", cohorts=cohorts, weeks=weeks, waiting=waiting, behind=behind,
@@ -61,8 +60,8 @@ def index():
 def cohort(cohort_id: int):
     """The cohort dashboard: completion, attendance and quiz scores as charts with tables; who is at risk."""
     cohort = cohort_or_404(current_user, cohort_id)
-    course, now = current_course(), _now()
-    rows = services.trainee_rows(cohort, course, now)
+    course, now = current_course(), utcnow()
+    rows = trainee_rows(cohort, course, now)
     figures = services.dashboard(rows)
     size = max(figures.size, 1)
     charts = {
@@ -75,7 +74,7 @@ def cohort(cohort_id: int):
     }
     this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id])
     return render_template("facilitate/cohort.html", cohort=cohort, rows=rows, figures=figures, charts=charts,
-                           this_week=this_week, at_risk=[r for r in rows if r.at_risk], button=EmptyForm())
+                           this_week=this_week, at_risk=[r for r in rows if r.at_risk], button=EmptyForm(), at_risk_absences=AT_RISK_ABSENCES)
 
 
 @bp.get("/cohorts/<id:cohort_id>/weeks/<int:number>")
@@ -83,7 +82,7 @@ def cohort_week(cohort_id: int, number: int):
     """One week of a cohort: who opened the lesson, passed the quiz, had the reflection accepted, attended."""
     cohort = cohort_or_404(current_user, cohort_id)
     week = current_course().week(number) or abort(404)
-    rows = services.trainee_rows(cohort, current_course(), _now())
+    rows = trainee_rows(cohort, current_course(), utcnow())
     return render_template("facilitate/cohort_week.html", cohort=cohort, week=week, rows=rows)
 
 
@@ -93,10 +92,10 @@ def attendance(cohort_id: int, number: int):
     cohort = cohort_or_404(current_user, cohort_id)
     week = current_course().week(number) or abort(404)
     form = EmptyForm()
-    enrollments = services.enrollments_of([cohort.id])
+    enrollments = enrollments_of([cohort.id])
     if form.validate_on_submit():
         statuses = {e.id: request.form.get(f"e-{e.id}", "") for e in enrollments}
-        changed = services.mark_attendance(current_user, cohort, number, statuses, _now())
+        changed = services.mark_attendance(current_user, cohort, number, statuses, utcnow())
         db.session.commit()
         flash(_("Attendance saved (%(n)s changes).", n=changed), "success")
         return redirect(url_for("facilitate.cohort_week", cohort_id=cohort.id, number=number))
@@ -141,8 +140,8 @@ def review(item_id: int):
                 scores[criterion.id] = int(value)
         try:
             services.review_reflection(current_user, version, week, decision=request.form.get("decision", ""),
-                                       scores=scores, feedback=request.form.get("feedback", ""), now=_now())
-        except services.GradingError as grading_error:
+                                       scores=scores, feedback=request.form.get("feedback", ""), now=utcnow())
+        except RuleError as grading_error:
             db.session.rollback()
             error = grading_error.message
         else:
@@ -154,7 +153,7 @@ def review(item_id: int):
             return redirect(url_for("facilitate.trainee", trainee_id=trainee.id))
     history = [v for v in version.reflection.versions if v.id != version.id]
     return render_template("facilitate/review.html", version=version, week=week, trainee=trainee,
-                           history=history, form=form, error=error, render_user_markdown=render_user_markdown,
+                           history=history, form=form, error=error,
                            chosen={k[2:]: v for k, v in request.form.items() if k.startswith("c-")}), \
         (422 if error else 200)
 
@@ -173,7 +172,7 @@ def essays(item_id: int):
             abort(400)
         try:
             fractions = {q.name: float(request.form.get(f"q-{q.name}", "")) / 100 for q in questions}
-            services.grade_essays(current_user, attempt, week, fractions, _now())
+            services.grade_essays(current_user, attempt, week, fractions, utcnow())
         except ValueError as grading_error:
             db.session.rollback()
             error = getattr(grading_error, "message", _("Give every written answer a mark between 0 and 100 %."))
@@ -197,14 +196,14 @@ def trainee(trainee_id: int):
             abort(400)
         try:
             services.add_note(current_user, trainee, request.form.get("note", ""))
-        except services.GradingError as note_error:
+        except RuleError as note_error:
             flash(str(note_error.message), "error")
         else:
             db.session.commit()
             flash(_("Note saved. Only facilitators and coordinators can read it."), "success")
         return redirect(url_for("facilitate.trainee", trainee_id=trainee.id))
     course = current_course()
-    progress = progress_of(trainee.enrollment, course, _now())
+    progress = progress_of(trainee.enrollment, course, utcnow())
     notes = db.session.scalars(select(TraineeNote).where(TraineeNote.trainee_id == trainee.id)
                                .order_by(TraineeNote.created_dt.desc())).all()
     reflections = db.session.scalars(select(Reflection).where(Reflection.enrollment_id == trainee.enrollment.id)
@@ -221,7 +220,7 @@ def gradebook(cohort_id: int):
     """Trainees × 12 weeks: best quiz score, reflection, attendance, week complete; sortable."""
     cohort = cohort_or_404(current_user, cohort_id)
     sort = request.args.get("sort", "name")
-    rows = services.sort_rows(services.trainee_rows(cohort, current_course(), _now()),
+    rows = services.sort_rows(trainee_rows(cohort, current_course(), utcnow()),
                               sort if sort in GRADEBOOK_SORTS else "name")
     return render_template("facilitate/gradebook.html", cohort=cohort, rows=rows, sort=sort,
                            cells=services.gradebook_cells)
@@ -231,8 +230,7 @@ def gradebook(cohort_id: int):
 def gradebook_csv(cohort_id: int):
     """The gradebook as CSV that Excel in Spanish opens right (UTF-8 with BOM, `;` by default)."""
     cohort = cohort_or_404(current_user, cohort_id)
-    separator = "," if request.args.get("sep") == "," else ";"
-    rows = services.sort_rows(services.trainee_rows(cohort, current_course(), _now()), "name")
+    rows = services.sort_rows(trainee_rows(cohort, current_course(), utcnow()), "name")
     header = [_("Name"), _("Username")]
     for w in range(1, 13):
         header += [_("W%(n)s quiz %%", n=w), _("W%(n)s reflection", n=w), _("W%(n)s attendance", n=w),
@@ -247,8 +245,7 @@ def gradebook_csv(cohort_id: int):
         line += [r.progress.weeks_complete, f"{r.progress.attendance_so_far:.0f}"]
         lines.append(line)
     filename = f"gradebook-cohort-{cohort.id}.csv"
-    return Response(services.csv_bytes(header, lines, separator), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(header, lines, filename)
 
 
 @bp.post("/trainees/<id:trainee_id>/reset-link")
@@ -257,7 +254,7 @@ def reset_link(trainee_id: int):
     trainee = trainee_or_404(current_user, trainee_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    token = make_reset_link_token(current_user, trainee, _now(), current_app.config["RESET_LINK_HOURS"])
+    token = make_reset_link_token(current_user, trainee, utcnow(), current_app.config["RESET_LINK_HOURS"])
     db.session.commit()
     link = url_for("auth.reset_password", token=token, _external=True)
     return render_template("reset_link.html", user=trainee, link=link, created=False)

@@ -11,19 +11,18 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.content.gift import Question
 from lms.content.model import Course, Week
+from lms.core.errors import RuleError
+from lms.core.scoring import grade
 from lms.extensions import db
-from lms.learn.scoring import score_response
-from lms.models import (AttemptStatus, Enrollment, LessonView, QuizAttempt, Reflection, ReflectionStatus,
-                        ReflectionVersion)
-
-
-class WorkError(ValueError):
-    """Something the trainee cannot do now, with a message for him."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
+from lms.models import (
+    AttemptStatus,
+    Enrollment,
+    LessonView,
+    QuizAttempt,
+    Reflection,
+    ReflectionStatus,
+    ReflectionVersion,
+)
 
 # ---------------------------------------------------------------- lesson
 
@@ -61,15 +60,15 @@ def current_draft(attempts: list[QuizAttempt]) -> QuizAttempt | None:
 
 
 def start_draft(enrollment: Enrollment, week: Week, course: Course, locale: str) -> QuizAttempt:
-    """Return the open draft attempt, starting a new one if attempts remain; raise WorkError if none do."""
+    """Return the open draft attempt, starting a new one if attempts remain; raise RuleError if none do."""
     attempts = attempts_of(enrollment, week.number)
     draft = current_draft(attempts)
     if draft is not None:
         return draft
     if any(a.is_passed for a in attempts):
-        raise WorkError(_l("You already passed this quiz. Your best result is kept."))
+        raise RuleError(_l("You already passed this quiz. Your best result is kept."))
     if submitted_count(attempts) >= week.quiz.max_attempts:
-        raise WorkError(_l("You have used all %(n)s attempts for this quiz.", n=week.quiz.max_attempts))
+        raise RuleError(_l("You have used all %(n)s attempts for this quiz.", n=week.quiz.max_attempts))
     number = max((a.number for a in attempts), default=0) + 1
     try:
         with db.session.begin_nested():
@@ -123,22 +122,8 @@ def missing_answers(questions: tuple[Question, ...], responses: dict) -> list[st
     return missing
 
 
-def grade(questions: tuple[Question, ...], responses: dict, pass_mark: int) -> dict:
-    """Score every answer; essays stay None (pending) until a facilitator grades them."""
-    scores = {q.name: score_response(q, responses.get(q.name)) for q in questions if q.type != "description"}
-    return summarize(questions, scores, pass_mark)
 
 
-def summarize(questions: tuple[Question, ...], scores: dict, pass_mark: int) -> dict:
-    max_score = sum(q.max_score for q in questions)
-    pending = any(v is None for v in scores.values())
-    earned = sum(v or 0.0 for v in scores.values())
-    percent = round(100.0 * earned / max_score, 2) if max_score else 0.0
-    return {
-        "scores": scores, "score": round(earned, 4), "max_score": max_score, "percent": percent,
-        "status": AttemptStatus.PENDING.value if pending else AttemptStatus.GRADED.value,
-        "is_passed": (not pending) and percent >= pass_mark,
-    }
 
 
 def submit_attempt(attempt: QuizAttempt, responses: dict, questions: tuple[Question, ...], pass_mark: int,
@@ -175,7 +160,7 @@ def _reflection_for_writing(enrollment: Enrollment, week: int) -> Reflection:
 def check_reflection_text(text: str, max_chars: int) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > max_chars:
-        raise WorkError(_l("Your reflection is %(n)s characters long; the limit is %(max)s. Shorten it a little; "
+        raise RuleError(_l("Your reflection is %(n)s characters long; the limit is %(max)s. Shorten it a little; "
                            "nothing has been lost.", n=len(text), max=max_chars))
     return text
 
@@ -188,7 +173,7 @@ def save_reflection_draft(enrollment: Enrollment, week: int, text: str, now: dat
     text = check_reflection_text(text, max_chars)
     reflection = _reflection_for_writing(enrollment, week)
     if reflection.status == ReflectionStatus.ACCEPTED:
-        raise WorkError(_l("This reflection was already accepted."))
+        raise RuleError(_l("This reflection was already accepted."))
     reflection.draft_text = text
     reflection.draft_saved_dt = now
     return reflection
@@ -198,10 +183,10 @@ def submit_reflection(enrollment: Enrollment, week: int, text: str, now: datetim
     """Send the reflection to the facilitators as a new version; a double click sends it once."""
     text = check_reflection_text(text, max_chars)
     if not text:
-        raise WorkError(_l("Write your reflection before sending it."))
+        raise RuleError(_l("Write your reflection before sending it."))
     reflection = _reflection_for_writing(enrollment, week)
     if reflection.status == ReflectionStatus.ACCEPTED:
-        raise WorkError(_l("This reflection was already accepted."))
+        raise RuleError(_l("This reflection was already accepted."))
     last = reflection.versions[-1] if reflection.versions else None
     if reflection.status == ReflectionStatus.SUBMITTED and last is not None and last.text == text:
         return reflection  # the same text again: already waiting for the facilitator

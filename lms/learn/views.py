@@ -1,25 +1,24 @@
 """The trainee's weeks: home, lesson, quiz, reflection."""
 
-from datetime import datetime, timezone
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.access import STAFF, role_required
-from lms.certificates import services as certificate_services
+from lms.clock import utcnow
 from lms.content.loader import current_course
-from lms.content.markdown import render_user_markdown
+from lms.core.calendar import cohort_overrides, week_is_open, week_opens_at
+from lms.core.certificates import services as certificate_services
+from lms.core.errors import RuleError
+from lms.core.progress import progress_of
+from lms.core.scoring import feedback_for
+from lms.core.surveys import phases_done
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import services
-from lms.learn.calendar import cohort_overrides, week_is_open, week_opens_at
-from lms.learn.progress import progress_of
-from lms.learn.scoring import feedback_for
 from lms.models import AttemptStatus, ReflectionStatus, Role
-from lms.surveys import services as survey_services
 
 bp = Blueprint("learn", __name__)
 
@@ -29,9 +28,6 @@ ROLE_HOMES = {
     Role.ADMIN: "manage.cohorts",
 }
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _locale() -> str:
@@ -52,7 +48,7 @@ def home():
         return redirect(url_for("verify.registry"))
     course = current_course()
     enrollment = current_user.enrollment
-    progress = progress_of(enrollment, course, _now())
+    progress = progress_of(enrollment, course, utcnow())
     has_certificate = current_user.id in certificate_services.valid_certificate_holders([current_user.id])
     return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
                            has_certificate=has_certificate)
@@ -66,7 +62,7 @@ def _open_week_or_locked(number: int):
         abort(404)
     enrollment = current_user.enrollment
     overrides = cohort_overrides(enrollment.cohort)
-    if not week_is_open(enrollment.cohort, number, _now(), overrides):
+    if not week_is_open(enrollment.cohort, number, utcnow(), overrides):
         opens_at = week_opens_at(enrollment.cohort, number, overrides)
         return course, week, enrollment, (render_template("learn/locked.html", week=week, opens_at=opens_at), 403)
     return course, week, enrollment, None
@@ -85,10 +81,10 @@ def lesson(number: int):
     if locked:
         return locked
     if number == 1 and course.surveys_required and course.surveys:
-        if "pre" not in survey_services.phases_done([enrollment.id], course)[enrollment.id]:
+        if "pre" not in phases_done([enrollment.id], course)[enrollment.id]:
             flash(_("Before the first lesson, answer two short surveys. They help us know if the course works."),
                   "info")
-            return redirect(url_for("learn.surveys", phase="pre"))
+            return redirect(url_for("surveys.phase", phase="pre"))
     if services.record_lesson_opened(enrollment, number):
         db.session.commit()
     return render_template("learn/lesson.html", week=week, for_trainee=True)
@@ -133,7 +129,7 @@ def quiz(number: int):
         if request.form.get("action") == "submit":
             missing = services.missing_answers(questions, responses)
             if missing:
-                services.save_draft(draft, responses, _now())
+                services.save_draft(draft, responses, utcnow())
                 db.session.commit()
                 flash(_("Answer every question before sending. Your answers so far are saved."), "error")
                 return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
@@ -141,20 +137,20 @@ def quiz(number: int):
             # Built first: submitting expires the draft (its row changed under it), and reading it again
             # after that would cost a transaction and a query just for its number.
             result_page = url_for("learn.attempt", number=number, attempt_number=draft.number)
-            services.submit_attempt(draft, responses, questions, week.quiz.pass_mark, _now())
+            services.submit_attempt(draft, responses, questions, week.quiz.pass_mark, utcnow())
             db.session.commit()
             return redirect(result_page)
-        saved = services.save_draft(draft, responses, _now())
+        saved = services.save_draft(draft, responses, utcnow())
         db.session.commit()
         if _wants_json():
-            return jsonify(saved=saved, saved_at=_now().isoformat())
+            return jsonify(saved=saved, saved_at=utcnow().isoformat())
         flash(_("Draft saved. You can come back and finish later."), "success")
         return redirect(url_for("learn.quiz", number=number))
 
-    progress = progress_of(enrollment, course, _now()).week(number)
+    progress = progress_of(enrollment, course, utcnow()).week(number)
     try:
         draft = services.start_draft(enrollment, week, course, _locale())
-    except services.WorkError as error:
+    except RuleError as error:
         return render_template("learn/quiz_closed.html", week=week, message=error.message, attempts=attempts,
                                progress=progress)
     db.session.commit()
@@ -199,17 +195,17 @@ def reflection(number: int):
         text = request.form.get("text", "")
         try:
             if request.form.get("action") == "submit":
-                services.submit_reflection(enrollment, number, text, _now(), max_chars)
+                services.submit_reflection(enrollment, number, text, utcnow(), max_chars)
                 db.session.commit()
                 flash(_("Your reflection was sent to your facilitator."), "success")
                 return redirect(url_for("learn.reflection", number=number))
-            services.save_reflection_draft(enrollment, number, text, _now(), max_chars)
+            services.save_reflection_draft(enrollment, number, text, utcnow(), max_chars)
             db.session.commit()
             if _wants_json():
-                return jsonify(saved=True, saved_at=_now().isoformat())
+                return jsonify(saved=True, saved_at=utcnow().isoformat())
             flash(_("Draft saved."), "success")
             return redirect(url_for("learn.reflection", number=number))
-        except services.WorkError as work_error:
+        except RuleError as work_error:
             db.session.rollback()
             if _wants_json():
                 return jsonify(saved=False, error=str(work_error.message)), 422
@@ -219,61 +215,6 @@ def reflection(number: int):
         text = reflection.draft_text if reflection else ""
     versions = list(reversed(reflection.versions)) if reflection else []
     return render_template("learn/reflection.html", week=week, reflection=reflection, text=text, error=error,
-                           versions=versions, max_chars=max_chars, form=form, render_user_markdown=render_user_markdown,
+                           versions=versions, max_chars=max_chars, form=form,
                            ReflectionStatus=ReflectionStatus), (422 if error else 200)
 
-
-def _phase_open(phase: str) -> bool:
-    enrollment = current_user.enrollment
-    week = 1 if phase == "pre" else 12
-    overrides = cohort_overrides(enrollment.cohort)
-    return week_is_open(enrollment.cohort, week, _now(), overrides)
-
-
-@bp.get("/surveys/<phase>")
-@role_required(Role.TRAINEE)
-def surveys(phase: str):
-    """Go to the first survey of this phase that is still unanswered, or home when all are."""
-    course = current_course()
-    if phase not in survey_services.PHASES or not course.surveys:
-        abort(404)
-    if not _phase_open(phase):
-        abort(403)
-    done = survey_services.answered_surveys(current_user.enrollment, phase)
-    pending = [s for s in course.surveys if s.id not in done]
-    if not pending:
-        flash(_("Thank you: your answers are saved."), "success")
-        return redirect(url_for("learn.home"))
-    return redirect(url_for("learn.survey", phase=phase, survey_id=pending[0].id))
-
-
-@bp.route("/surveys/<phase>/<survey_id>", methods=["GET", "POST"])
-@role_required(Role.TRAINEE)
-def survey(phase: str, survey_id: str):
-    """Answer one survey (attitudes or knowledge) at the start or the end of the course."""
-    course = current_course()
-    survey = next((s for s in course.surveys if s.id == survey_id), None)
-    if phase not in survey_services.PHASES or survey is None:
-        abort(404)
-    if not _phase_open(phase):
-        abort(403)
-    enrollment = current_user.enrollment
-    if survey.id in survey_services.answered_surveys(enrollment, phase):
-        return redirect(url_for("learn.surveys", phase=phase))
-    form = EmptyForm()
-    missing: list[str] = []
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            answers = survey_services.parse_answers(survey, request.form)
-        except survey_services.SurveyAnswerError as error:
-            missing = error.missing
-            flash(str(error.message), "error")
-        else:
-            survey_services.record(enrollment, survey, phase, answers, course)
-            db.session.commit()
-            return redirect(url_for("learn.surveys", phase=phase))
-    position = [s.id for s in course.surveys].index(survey.id) + 1
-    return render_template("learn/survey.html", survey=survey, phase=phase, form=form, missing=set(missing),
-                           position=position, total=len(course.surveys)), (422 if missing else 200)

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.forms import choices
+from lms.localized import LANGUAGE_NAMES
 from lms.templating import ROLE_NAMES
 
 
@@ -31,7 +32,7 @@ class UserForm(FlaskForm):
                            description=_l("Lowercase letters, numbers, dots, hyphens or underscores."))
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     cohort_id = SelectField(_l("Cohort (trainees only)"), coerce=int, validators=[Optional()])
-    locale = SelectField(_l("Language"), choices=choices([("es", "Español"), ("en", "English")]))
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE_NAMES.items()))
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Email(), Length(max=254)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
 

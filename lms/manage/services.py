@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import audit
-from lms.auth.services import AccountError, create_user
+from lms.core.accounts import create_user
+from lms.core.errors import RuleError
 from lms.extensions import db
 from lms.models import Cohort, Enrollment, Role, User
 
@@ -72,9 +73,9 @@ def create_account(actor: User, *, username: str, display_name: str, role: str, 
                    email: str | None, phone: str | None, cohort: Cohort | None) -> User:
     """Create an account with an unusable random password; the person sets one through a reset link."""
     if role == Role.TRAINEE and cohort is None:
-        raise AccountError("cohort_id", _l("A trainee must belong to a cohort."))
+        raise RuleError(field="cohort_id", message=_l("A trainee must belong to a cohort."))
     if not can_manage(actor, role):
-        raise AccountError("role", _l("Only an administrator can create coordinator or administrator accounts."))
+        raise RuleError(field="role", message=_l("Only an administrator can create coordinator or administrator accounts."))
     user = create_user(username=username, display_name=display_name, password=secrets.token_urlsafe(24),
                        role=role, locale=locale, email=email, phone=phone, actor=actor)
     if role == Role.TRAINEE:
@@ -85,9 +86,9 @@ def create_account(actor: User, *, username: str, display_name: str, role: str, 
 
 def set_active(actor: User, user: User, is_active: bool) -> None:
     if user.id == actor.id:
-        raise AccountError("user", _l("You cannot deactivate your own account."))
+        raise RuleError(field="user", message=_l("You cannot deactivate your own account."))
     if not can_manage(actor, user.role):
-        raise AccountError("user", _l("Only an administrator can change coordinator or administrator accounts."))
+        raise RuleError(field="user", message=_l("Only an administrator can change coordinator or administrator accounts."))
     user.is_active = is_active
     audit.record(actor, "account.activate" if is_active else "account.deactivate", user)
 

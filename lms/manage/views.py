@@ -1,6 +1,6 @@
 """Coordinators create cohorts and accounts, assign facilitators, move trainees."""
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,12 +9,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
-from lms.auth.services import AccountError, make_reset_link_token
+from lms.clock import utcnow
+from lms.core.accounts import make_reset_link_token
+from lms.core.calendar import overrides_for, week_opens_on
+from lms.core.errors import RuleError
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
 from lms.manage import services
 from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
-from lms.learn.calendar import overrides_for, week_opens_on
 from lms.models import AuditEvent, Cohort, Enrollment, Role, User
 from lms.routing import bounded_int
 
@@ -26,9 +28,6 @@ bp = Blueprint("manage", __name__, url_prefix="/manage")
 def require_coordinator():
     """Every page here is for coordinators and administrators."""
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _facilitator_choices():
@@ -59,7 +58,7 @@ def new_cohort():
     if form.validate_on_submit():
         cohort = services.create_cohort(current_user, name=form.name.data, start_date=form.start_date.data,
                                         course_slug=current_app.config["COURSE_SLUG"],
-                                        facilitator_ids=form.facilitators.data, now=_now(),
+                                        facilitator_ids=form.facilitators.data, now=utcnow(),
                                         invite_days=current_app.config["INVITE_CODE_DAYS"])
         db.session.commit()
         flash(_("Cohort created. Its invite code is %(code)s.", code=services.format_invite_code(cohort.invite_code)),
@@ -96,7 +95,7 @@ def renew_invite(cohort_id: int):
     """Replace the cohort's invite code."""
     cohort = db.get_or_404(Cohort, cohort_id)
     if EmptyForm().validate_on_submit():
-        services.renew_invite(current_user, cohort, _now(), current_app.config["INVITE_CODE_DAYS"])
+        services.renew_invite(current_user, cohort, utcnow(), current_app.config["INVITE_CODE_DAYS"])
         db.session.commit()
         flash(_("New invite code: %(code)s. The old one no longer works.",
                 code=services.format_invite_code(cohort.invite_code)), "success")
@@ -132,7 +131,7 @@ def new_user():
                                            display_name=form.display_name.data, role=form.role.data,
                                            locale=form.locale.data, email=form.email.data, phone=form.phone.data,
                                            cohort=cohort)
-        except AccountError as error:
+        except RuleError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
@@ -143,7 +142,7 @@ def new_user():
 
 
 def _reset_link(user: User) -> str:
-    token = make_reset_link_token(current_user, user, _now(), current_app.config["RESET_LINK_HOURS"])
+    token = make_reset_link_token(current_user, user, utcnow(), current_app.config["RESET_LINK_HOURS"])
     return url_for("auth.reset_password", token=token, _external=True)
 
 
@@ -167,7 +166,7 @@ def toggle_active(user_id: int):
     if EmptyForm().validate_on_submit():
         try:
             services.set_active(current_user, user, not user.is_active)
-        except AccountError as error:
+        except RuleError as error:
             flash(str(error.message), "error")
         else:
             db.session.commit()

@@ -3,8 +3,19 @@
 from lms.models.audit import AuditEvent
 from lms.models.certificates import Certificate, CertificateStatus, RevocationReason, VerificationCheck
 from lms.models.cohorts import Cohort, Enrollment, cohort_facilitators
-from lms.models.progress import (ATTENDED, Attendance, AttendanceStatus, AttemptStatus, CohortWeek, LessonView,
-                                 QuizAttempt, Reflection, ReflectionStatus, ReflectionVersion, TraineeNote)
+from lms.models.progress import (
+                                 ATTENDED,
+                                 AttemptStatus,
+                                 Attendance,
+                                 AttendanceStatus,
+                                 CohortWeek,
+                                 LessonView,
+                                 QuizAttempt,
+                                 Reflection,
+                                 ReflectionStatus,
+                                 ReflectionVersion,
+                                 TraineeNote,
+)
 from lms.models.surveys import SurveyResponse
 from lms.models.users import PasswordReset, Role, User
 

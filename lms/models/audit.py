@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.models._types import UTCDateTime, utcnow
+from lms.models._types import UTCDateTime
 from lms.models.users import User
 
 

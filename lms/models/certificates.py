@@ -6,8 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.models._types import UTCDateTime, utcnow
+from lms.models._types import UTCDateTime
 from lms.models.cohorts import Cohort
 from lms.models.users import User
 

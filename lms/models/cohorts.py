@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.models._types import UTCDateTime, utcnow
+from lms.models._types import UTCDateTime
 from lms.models.users import User
 
 if TYPE_CHECKING:

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.models._types import UTCDateTime, utcnow
+from lms.models._types import UTCDateTime
 from lms.models.cohorts import Enrollment
 from lms.models.users import User
 

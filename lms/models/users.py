@@ -1,10 +1,10 @@
 """People and their accounts."""
 
 import enum
-from typing import TYPE_CHECKING
 import hashlib
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_login import UserMixin
@@ -12,8 +12,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.models._types import UTCDateTime, utcnow
+from lms.localized import LANGUAGES
+from lms.models._types import UTCDateTime
 
 if TYPE_CHECKING:
     from lms.models.cohorts import Enrollment
@@ -35,7 +37,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(f"role IN ({', '.join(repr(r.value) for r in Role)})", name="role"),
-        CheckConstraint("locale IN ('es', 'en')", name="locale"),
+        CheckConstraint(f"locale IN ({', '.join(repr(lang) for lang in LANGUAGES)})", name="locale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

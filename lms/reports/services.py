@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from lms.content.model import Course
+from lms.content.surveys import TOTAL
+from lms.core.progress import progress_for
+from lms.core.rosters import enrollments_of
 from lms.extensions import db
-from lms.facilitate.services import enrollments_of
-from lms.learn.progress import progress_for
 from lms.models import Cohort, SurveyResponse
-from lms.surveys.engine import TOTAL
-from lms.surveys.stats import MIN_GROUP, PairedChange, hide_if_small, paired_change
+from lms.reports.stats import MIN_GROUP, PairedChange, hide_if_small, paired_change
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,19 @@
 """The impact report for coordinators (every cohort) and facilitators (their cohorts)."""
 
-from datetime import datetime, timezone
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import STAFF, role_required, visible_cohorts
 from lms.charts import bar_chart
+from lms.clock import utcnow
 from lms.content.loader import current_course
+from lms.exports import csv_response
 from lms.extensions import db
-from lms.facilitate.services import csv_bytes
 from lms.reports import services
-from lms.surveys.stats import MIN_GROUP
+from lms.reports.stats import MIN_GROUP
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -31,7 +31,7 @@ def impact():
     """Pre and post means, paired change with its 95 % confidence interval, share improved; attendance and completion."""
     all_cohorts, cohorts, chosen = _cohorts()
     course = current_course()
-    figures = services.impact(cohorts, course, datetime.now(timezone.utc), str(get_locale()), _("Total"))
+    figures = services.impact(cohorts, course, utcnow(), str(get_locale()), _("Total"))
     shown = [m for m in figures.measures if m.change is not None and m.key.startswith("attitudes")]
     before, after = _("pre"), _("post")
     bars = [(f"{m.label[:14]} · {before}", round(m.change.mean_pre, 2)) for m in shown] + \
@@ -49,6 +49,4 @@ def impact_csv():
     _all, cohorts, _chosen = _cohorts()
     rows = services.paired_rows(cohorts, current_course())
     header = ["grupo", "encuesta", "medida", "inicio", "final"]
-    return Response(csv_bytes(header, rows, ";" if request.args.get("sep") != "," else ","),
-                    mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="impacto.csv"'})
+    return csv_response(header, rows, "impacto.csv")

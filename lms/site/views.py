@@ -4,9 +4,9 @@ from flask import Blueprint, redirect, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from lms.auth.views import _safe_next
-from lms.auth.forms import LanguageForm
 from lms.extensions import db
+from lms.forms import LanguageForm
+from lms.routing import safe_next
 
 bp = Blueprint("site", __name__)
 
@@ -31,4 +31,4 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
             db.session.commit()
-    return redirect(_safe_next(form.next.data) or url_for("learn.home"))
+    return redirect(safe_next(form.next.data) or url_for("learn.home"))

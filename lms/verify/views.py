@@ -1,6 +1,5 @@
 """The public side of a certificate, and the municipality's registry and bulk checks."""
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,11 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
-from lms.certificates import services
-from lms.certificates.openbadges import build_credential, vc_jwt
-from lms.certificates.codes import check_code, format_code
+from lms.clock import utcnow
+from lms.core.certificates import services
+from lms.core.certificates.codes import check_code, format_code
+from lms.core.certificates.openbadges import build_credential, vc_jwt
+from lms.core.errors import RuleError
+from lms.exports import csv_response
 from lms.extensions import db, limiter
-from lms.facilitate.services import csv_bytes
 from lms.forms import EmptyForm
 from lms.models import Certificate, Role
 from lms.routing import public_base_url
@@ -25,9 +26,6 @@ def public_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @bp.after_request
@@ -48,9 +46,9 @@ def page(code: str | None = None):
         return redirect(url_for("verify.page", code=cleaned) if cleaned else url_for("verify.page"))
     if code is None:
         return render_template("verify/page.html", result=None, code="")
-    result = services.verify(code, "web", _now())
+    result = services.verify(code, "web", utcnow())
     # Rendered before the commit, which would expire the certificate and make it load again.
-    html = render_template("verify/page.html", result=result, code=code, format_code=format_code)
+    html = render_template("verify/page.html", result=result, code=code)
     db.session.commit()
     return html, 404 if result.status in ("not_found", "malformed") else 200
 
@@ -63,7 +61,7 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 @limiter.limit(public_limit)
 def api(code: str):
     """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
-    result = services.verify(code, "api", _now())
+    result = services.verify(code, "api", utcnow())
     answer = jsonify(result.public_json())  # before the commit, which would expire the certificate
     db.session.commit()
     return answer, 404 if result.status in ("not_found", "malformed") else 200
@@ -81,7 +79,7 @@ def jwks():
 @bp.get("/status/revocations.json")
 def revocations():
     """The signed list of revoked certificate codes, for offline verifiers."""
-    response = jsonify(services.revocation_document(_now(), public_base_url()))
+    response = jsonify(services.revocation_document(utcnow(), public_base_url()))
     response.cache_control.public = True
     response.cache_control.max_age = 600
     return response
@@ -100,7 +98,7 @@ def registry():
         checked, wanted = check_code(q), services.name_key(q)
         certificates = [c for c in certificates
                         if wanted in services.name_key(c.holder_name) or (checked.code and c.code == checked.code)]
-    return render_template("verify/registry.html", certificates=certificates, q=q, format_code=format_code)
+    return render_template("verify/registry.html", certificates=certificates, q=q)
 
 
 @bp.get("/verify/registry.csv")
@@ -112,9 +110,7 @@ def registry_csv():
     header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion"]
     rows = [[c.holder_name, c.cohort.name, c.issued_on.isoformat(), format_code(c.code), c.status,
              c.revoked_dt.date().isoformat() if c.revoked_dt else "", c.revoked_reason or ""] for c in certificates]
-    separator = "," if request.args.get("sep") == "," else ";"
-    return Response(csv_bytes(header, rows, separator), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="registro-promotores.csv"'})
+    return csv_response(header, rows, "registro-promotores.csv")
 
 
 @bp.route("/verify/bulk", methods=["GET", "POST"])
@@ -132,16 +128,15 @@ def bulk():
         else:
             try:
                 rows, separator = services.read_codes_csv(upload.read(services.MAX_BULK_ROWS * 200 + 1))
-            except services.CertificateError as bad_file:
+            except RuleError as bad_file:
                 error = bad_file.message
             else:
-                results = services.verify_many([r["codigo"] for r in rows], _now())
+                results = services.verify_many([r["codigo"] for r in rows], utcnow())
                 from lms import audit
                 audit.record(current_user, "certificate.bulk_verify", None, rows=len(rows))
                 db.session.commit()
                 header, lines = services.bulk_rows(rows, results)
-                return Response(csv_bytes(header, lines, separator), mimetype="text/csv; charset=utf-8",
-                                headers={"Content-Disposition": 'attachment; filename="verificacion.csv"'})
+                return csv_response(header, lines, "verificacion.csv", separator)
     return render_template("verify/bulk.html", form=form, error=error,
                            max_rows=services.MAX_BULK_ROWS), (422 if error else 200)
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import _test_config, needs_tools  # tests/conftest.py: the same as every other test
 from werkzeug.serving import make_server
 
-from conftest import _test_config, needs_tools  # tests/conftest.py: the same as every other test
 from lms import create_app
 from lms.extensions import db, limiter
 
@@ -94,12 +94,12 @@ def _seed(live: LiveServer) -> None:
     certificate; and the ids that go into URLs."""
     from sqlalchemy import select
 
-    from lms.certificates import services as certificates
-    from lms.certificates.codes import ALPHABET, check_symbol
     from lms.content.loader import current_course
+    from lms.core.certificates import services as certificates
+    from lms.core.certificates.codes import ALPHABET, check_symbol
+    from lms.core.progress import progress_of
     from lms.demo import COHORT_A, COHORT_B, COHORT_DONE
     from lms.learn import services as learn
-    from lms.learn.progress import progress_of
     from lms.models import Cohort, User
 
     def seed() -> dict:

@@ -4,8 +4,16 @@ import re
 
 import pytest
 
-from browser.conftest import (AXE_JS, DEMO_PASSWORD, PHONE, describe_violations,
-                              html_lang, open_page, page_params, run_axe)
+from browser.conftest import (
+    AXE_JS,
+    DEMO_PASSWORD,
+    PHONE,
+    describe_violations,
+    html_lang,
+    open_page,
+    page_params,
+    run_axe,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -14,11 +14,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser.conftest import (COURSE_DIR, DEMO_PASSWORD, PHONE, html_lang, login,
-                              switch_language)
+from browser.conftest import COURSE_DIR, DEMO_PASSWORD, PHONE, html_lang, login, switch_language
 from lms.content.loader import load_course
 from lms.demo import COHORT_A
-from lms.learn.demo_progress import CLASSMATES, model_answer
+from lms.demo.progress import CLASSMATES, model_answer
 
 pytestmark = pytest.mark.browser
 

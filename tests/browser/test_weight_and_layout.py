@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from babel.messages.pofile import read_po
 
-from browser.conftest import (PAGES, PHONE, ROOT, SCREENSHOTS, People, html_lang,
-                              open_page, page_params)
+from browser.conftest import PAGES, PHONE, ROOT, SCREENSHOTS, People, html_lang, open_page, page_params
 
 pytestmark = pytest.mark.browser
 

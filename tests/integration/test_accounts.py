@@ -2,9 +2,9 @@
 
 from datetime import datetime, timedelta, timezone
 
+from conftest import PASSWORD, csrf_token, post_form
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf_token, post_form
 from lms.extensions import db
 from lms.models import AuditEvent, Cohort, Role, User
 
@@ -155,7 +155,7 @@ def test_facilitator_cannot_make_reset_links_for_another_cohort(client, auth, wo
 
 
 def test_reset_link_expires(app, client, auth, world):
-    from lms.auth.services import make_reset_link_token
+    from lms.core.accounts import make_reset_link_token
     token = make_reset_link_token(world.facilitator, world.trainee, datetime.now(timezone.utc) - timedelta(days=10), 72)
     db.session.commit()
     assert client.get(f"/reset/{token}").status_code == 404

@@ -8,12 +8,12 @@ import subprocess
 from datetime import datetime, timezone
 
 import pytest
+from conftest import needs_tools, post_form
 from sqlalchemy import func, select
 
-from conftest import needs_tools, post_form
-from lms.certificates import services
-from lms.certificates.codes import format_code
 from lms.content.loader import current_course
+from lms.core.certificates import services
+from lms.core.certificates.codes import format_code
 from lms.extensions import db
 from lms.models import AuditEvent, Certificate, VerificationCheck
 
@@ -95,7 +95,7 @@ def test_anyone_verifies_a_valid_certificate_and_sees_only_what_it_prints(client
 
 
 def test_a_mistyped_code_is_told_apart_from_an_unknown_one(client):
-    from lms.certificates.codes import check_symbol, new_code
+    from lms.core.certificates.codes import check_symbol, new_code
     code = new_code()
     typo = code[:3] + ("X" if code[3] != "X" else "Y") + code[4:]
     assert client.get(f"/api/v1/verify/{typo}").get_json()["status"] == "malformed"
@@ -112,7 +112,7 @@ def test_every_check_is_logged_with_a_hash_of_the_code_only(client):
 
 
 def test_someone_trying_code_after_code_is_stopped_with_a_clear_answer(app, client):
-    from lms.certificates.codes import new_code
+    from lms.core.certificates.codes import new_code
     app.config["VERIFY_RATE_LIMIT"] = "3 per minute"  # LMS_VERIFY_RATE_LIMIT; 120 per minute by default
     for _ in range(3):
         assert client.get(f"/v/{new_code()}").status_code == 404
@@ -124,7 +124,7 @@ def test_someone_trying_code_after_code_is_stopped_with_a_clear_answer(app, clie
 
 
 def test_a_script_calling_the_api_code_after_code_is_stopped_with_json(app, client):
-    from lms.certificates.codes import new_code
+    from lms.core.certificates.codes import new_code
     app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
     for _ in range(3):
         assert client.get(f"/api/v1/verify/{new_code()}").get_json()["status"] == "not_found"

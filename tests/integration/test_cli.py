@@ -33,7 +33,7 @@ def test_demo_trainee_has_weeks_one_and_two_complete_and_the_graduate_all_twelve
     from datetime import datetime, timezone
 
     from lms.content.loader import current_course
-    from lms.learn.progress import progress_of
+    from lms.core.progress import progress_of
     runner.invoke(args=["lms", "demo"])
     now = datetime.now(timezone.utc)
     trainee = db.session.scalar(select(User).where(User.username == "demo-trainee"))

@@ -14,12 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import PASSWORD
 from sqlalchemy import func, select
 
-from conftest import PASSWORD
 from lms.content.loader import current_course
+from lms.demo.progress import answer_surveys, model_answer
 from lms.extensions import db
-from lms.learn.demo_progress import answer_surveys, model_answer
 from lms.models import AuditEvent, QuizAttempt, Reflection, ReflectionVersion
 
 CLIENTS = 20

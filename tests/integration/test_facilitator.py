@@ -2,13 +2,13 @@
 
 from datetime import datetime, timezone
 
+from conftest import post_form
 from sqlalchemy import select
 
-from conftest import post_form
 from lms.content.loader import current_course
+from lms.core.progress import progress_of
 from lms.extensions import db
 from lms.learn import services as learn
-from lms.learn.progress import progress_of
 from lms.models import Attendance, AuditEvent, Reflection, TraineeNote
 
 

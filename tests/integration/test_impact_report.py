@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from lms.content.loader import current_course
+from lms.demo.progress import answer_surveys
 from lms.extensions import db
-from lms.learn.demo_progress import answer_surveys
 from lms.models import Cohort, User
 
 

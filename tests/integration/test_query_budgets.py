@@ -107,7 +107,7 @@ def test_saving_a_quiz_draft_reads_the_account_and_the_attempts_and_writes_once(
 def test_submitting_a_quiz_reads_the_account_and_the_attempts_and_writes_once(auth, client, world):
     """The redirect to the result is built before the submit expires the draft, which would load it again."""
     from lms.content.loader import current_course
-    from lms.learn.demo_progress import model_answer
+    from lms.demo.progress import model_answer
     auth.login("jose")
     page = client.get("/weeks/2/quiz").get_data(as_text=True)
     form = MultiDict({"attempt": re.search(r'name="attempt" value="(\d+)"', page).group(1), "action": "submit",
@@ -127,9 +127,9 @@ def test_submitting_a_quiz_reads_the_account_and_the_attempts_and_writes_once(au
 def test_a_public_verification_reads_one_row_and_logs_the_check(client, world, graduate):
     from datetime import datetime, timezone
 
-    from lms.certificates import services
     from lms.content.loader import current_course
-    from lms.learn.progress import progress_of
+    from lms.core.certificates import services
+    from lms.core.progress import progress_of
     now, course = datetime.now(timezone.utc), current_course()
     code = services.issue(world.coordinator, graduate.enrollment, course, printed_name=graduate.display_name,
                           now=now, progress=progress_of(graduate.enrollment, course, now)).code

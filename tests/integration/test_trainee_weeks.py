@@ -3,20 +3,20 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from conftest import csrf_token, post_form
 from sqlalchemy import func, select
 
-from conftest import csrf_token, post_form
 from lms.content.loader import current_course
+from lms.core.progress import progress_of
+from lms.demo.progress import model_answer
 from lms.extensions import db
-from lms.learn.demo_progress import model_answer
-from lms.learn.progress import progress_of
-from lms.models import Attendance, AttemptStatus, LessonView, QuizAttempt, Reflection, ReflectionVersion
+from lms.models import AttemptStatus, Attendance, LessonView, QuizAttempt, Reflection, ReflectionVersion
 
 
 @pytest.fixture(autouse=True)
 def baseline_answered(world):
     """José has answered the start-of-course surveys, so week 1's lesson is open to him."""
-    from lms.learn.demo_progress import answer_surveys
+    from lms.demo.progress import answer_surveys
     answer_surveys(world.trainee.enrollment, current_course(), "pre", 0.5, seed=7)
     db.session.commit()
 
@@ -250,7 +250,7 @@ def test_reflection_markdown_is_sanitised(app, client, auth, world):
 
 
 def _complete(world, week: int, attendance: str = "present"):
-    from lms.learn.services import grade
+    from lms.core.scoring import grade
     course = current_course()
     enrollment = world.trainee.enrollment
     w = course.week(week)
@@ -280,7 +280,7 @@ def test_the_course_needs_twelve_weeks_and_the_minimum_attendance(world):
         _complete(world, week, attendance="excused" if week <= 3 else "present")
     progress = progress_of(world.trainee.enrollment, current_course(), datetime.now(timezone.utc))
     assert progress.weeks_complete == 11 and not progress.week(12).is_complete  # the final survey is missing
-    from lms.learn.demo_progress import answer_surveys
+    from lms.demo.progress import answer_surveys
     answer_surveys(world.trainee.enrollment, current_course(), "post", 0.9, seed=3)
     db.session.commit()
     progress = progress_of(world.trainee.enrollment, current_course(), datetime.now(timezone.utc))

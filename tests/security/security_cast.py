@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
+from conftest import PASSWORD, AuthActions, World, complete_course
 from sqlalchemy import func, select
 
-from conftest import PASSWORD, AuthActions, World, complete_course
-from lms.auth.services import make_reset_link_token
-from lms.certificates import services as certificates
 from lms.content.loader import current_course
+from lms.core.accounts import make_reset_link_token
+from lms.core.certificates import services as certificates
+from lms.core.progress import progress_of
 from lms.extensions import db
-from lms.learn.progress import progress_of
 from lms.models import QuizAttempt, Reflection, ReflectionVersion, User
 
 # Every kind of visitor, in the column order of the tables, with the account each one logs in with.

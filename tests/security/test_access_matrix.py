@@ -10,12 +10,12 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import PASSWORD, csrf_token
+from security_cast import VISITORS, cast, client_as, rules  # noqa: F401  (cast is a fixture)
 from sqlalchemy import func, select
 
-from conftest import PASSWORD, csrf_token
 from lms.extensions import db
 from lms.models import Attendance, PasswordReset, ReflectionVersion, TraineeNote
-from security_cast import VISITORS, cast, client_as, rules  # noqa: F401  (cast is a fixture)
 
 OK = 200
 LOGIN = "302 → /login"   # sent to the login page

@@ -16,15 +16,15 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
+from conftest import PASSWORD, complete_course, csrf_token
 from markupsafe import escape
+from security_cast import client_as
 from sqlalchemy import select
 
-from conftest import PASSWORD, complete_course, csrf_token
 from lms.content.loader import current_course
+from lms.demo.progress import answer_surveys
 from lms.extensions import db
-from lms.learn.demo_progress import answer_surveys
 from lms.models import Certificate, Cohort, Reflection, ReflectionVersion, User
-from security_cast import client_as
 
 MARK = "Mk7q"
 

@@ -6,13 +6,13 @@ import re
 import zlib
 
 import pytest
-from flask_babel import force_locale
-
 from conftest import PASSWORD, _test_config, csrf_token
+from flask_babel import force_locale
+from security_cast import cast, client_as  # noqa: F401  (cast is a fixture)
+
 from lms import create_app
 from lms.errors import MESSAGES
 from lms.extensions import db
-from security_cast import cast, client_as  # noqa: F401  (cast is a fixture)
 
 # One of every kind of answer: HTML, JSON, CSV, PDF, a redirect, the static stylesheet, an error.
 ANSWERS = [
@@ -151,7 +151,7 @@ def test_an_unexpected_error_shows_the_friendly_page_and_no_traceback(app, world
 
 
 def test_an_unexpected_error_on_a_public_page_shows_the_friendly_page(app, cast, monkeypatch):
-    monkeypatch.setattr("lms.certificates.services.verify", _explode)
+    monkeypatch.setattr("lms.core.certificates.services.verify", _explode)
     _assert_friendly(client_as(app, "anonymous").get(f"/v/{cast.certificate_code}"))
 
 
@@ -164,7 +164,7 @@ def test_an_unexpected_error_in_a_post_shows_the_friendly_page(app, world, monke
 
 
 def test_an_unexpected_error_answers_json_clients_in_json_without_a_trace(app, cast, monkeypatch):
-    monkeypatch.setattr("lms.certificates.services.verify", _explode)
+    monkeypatch.setattr("lms.core.certificates.services.verify", _explode)
     response = client_as(app, "anonymous").get(f"/api/v1/verify/{cast.certificate_code}",
                                                headers={"Accept": "application/json"})
     assert response.status_code == 500

@@ -13,11 +13,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lms.certificates.codes import ALPHABET, PAYLOAD_LENGTH, check_code, check_symbol, format_code, normalize_code
 from lms.content.loader import load_course
-from lms.learn.progress import CourseProgress, WeekProgress
-from lms.learn.scoring import score_response
-from lms.learn.services import grade
+from lms.core.certificates.codes import ALPHABET, PAYLOAD_LENGTH, check_code, check_symbol, format_code, normalize_code
+from lms.core.progress import CourseProgress, WeekProgress
+from lms.core.scoring import grade, score_response
 from lms.models import AttendanceStatus, ReflectionStatus
 
 COURSE = load_course(Path(__file__).resolve().parents[2] / "courses" / "promotores")

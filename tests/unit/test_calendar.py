@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timezone
 
-from lms.learn.calendar import current_week, lima_today, week_is_open, week_opens_at
+from lms.core.calendar import current_week, lima_today, week_is_open, week_opens_at
 from lms.models import Cohort
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lms.certificates.codes import (
+from lms.core.certificates.codes import (
     ALPHABET,
     CODE_LENGTH,
     PAYLOAD_LENGTH,

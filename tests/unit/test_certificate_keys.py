@@ -7,7 +7,7 @@ import threading
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from lms.certificates.keys import (
+from lms.core.certificates.keys import (
     INDEX_NAME,
     KeyExistsError,
     KeyPassphraseError,

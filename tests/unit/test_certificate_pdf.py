@@ -7,8 +7,9 @@ checks are skipped, saying so, where the tools are missing — but never in CI (
 import subprocess
 
 from conftest import needs_tools
-from lms.certificates.codes import format_code, new_code
-from lms.certificates.pdf import CertificatePrint, render_certificate_pdf
+
+from lms.core.certificates.codes import format_code, new_code
+from lms.core.certificates.pdf import CertificatePrint, render_certificate_pdf
 
 CODE = new_code()
 URL = f"HTTPS://CERT.EXAMPLE.GOB.PE/V/{CODE}#" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 12

@@ -9,9 +9,9 @@ import segno
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lms.certificates.codes import check_symbol, format_code, new_code
-from lms.certificates.keys import KeyStore
-from lms.certificates.tokens import (
+from lms.core.certificates.codes import check_symbol, format_code, new_code
+from lms.core.certificates.keys import KeyStore
+from lms.core.certificates.tokens import (
     KID_PREFIX_LENGTH,
     TOKEN_DOMAIN,
     CertificateClaims,

@@ -8,8 +8,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lms.content.gift import (QUESTION_TYPES, TEXT_FORMATS, Answer, GiftError, Question, parse_gift,
-                              question_to_dict, write_gift)
+from lms.content.gift import (
+    QUESTION_TYPES,
+    TEXT_FORMATS,
+    Answer,
+    GiftError,
+    Question,
+    parse_gift,
+    question_to_dict,
+    write_gift,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gift"
 VALID_FIXTURES = ["all_types.gift", "bom_crlf.gift"]

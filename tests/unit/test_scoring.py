@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lms.content.gift import QUESTION_TYPES, Answer, Question, parse_gift
-from lms.learn.scoring import feedback_for, score_response
+from lms.core.scoring import feedback_for, score_response
 
 
 def question(gift: str) -> Question:

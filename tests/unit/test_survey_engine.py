@@ -5,8 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from lms.surveys.engine import (Item, Survey, SurveyError, Text, check_survey, item_score, load_survey,
-                                score_attitudes, score_knowledge)
+from lms.content.surveys import (
+    Item,
+    Survey,
+    SurveyError,
+    Text,
+    check_survey,
+    item_score,
+    load_survey,
+    score_attitudes,
+    score_knowledge,
+)
 
 SURVEYS = Path(__file__).resolve().parents[2] / "courses" / "promotores" / "surveys"
 

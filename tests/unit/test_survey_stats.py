@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.surveys.stats import (MIN_GROUP, PairedChange, hide_if_small, is_reportable, paired_change,
-                               t_quantile_975)
+from lms.reports.stats import MIN_GROUP, PairedChange, hide_if_small, is_reportable, paired_change, t_quantile_975
 
 # --------------------------------------------------------------------- t quantile
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.i18n_tools import missing
+from tools.i18n import missing
 
 CATALOGS = Path(__file__).resolve().parents[2] / "lms" / "translations"
 
@@ -35,4 +35,4 @@ def test_english_texts_are_the_english_message_ids():
     from babel.messages.pofile import read_po
     with open(CATALOGS / "en" / "LC_MESSAGES" / "messages.po", "rb") as f:
         differing = [m.id for m in read_po(f) if m.id and isinstance(m.id, str) and m.string != m.id]
-    assert differing == [], "run `python -m lms.i18n_tools fill-english …`: " + repr(differing[:3])
+    assert differing == [], "run `python -m tools.i18n fill-english …`: " + repr(differing[:3])

@@ -9,8 +9,8 @@ import json
 import uuid
 from datetime import datetime, time, timezone
 
-from lms.certificates.codes import format_code
-from lms.certificates.keys import SigningKey, b64url_encode
+from lms.core.certificates.codes import format_code
+from lms.core.certificates.keys import SigningKey, b64url_encode
 from lms.models import Certificate, CertificateStatus
 
 CONTEXTS = ["https://www.w3.org/ns/credentials/v2",

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from lms.content.gift import Answer, Question
+from lms.models import AttemptStatus
 
 _INDEX = re.compile(r"[0-9]{1,9}", re.ASCII)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
@@ -175,3 +176,21 @@ def _score_matching(question: Question, response) -> float:
             chosen[index] = value.strip()
     right = sum(1 for index, pair in enumerate(pairs) if chosen.get(index) == pair.answer)
     return right / len(pairs)
+
+
+def grade(questions: tuple[Question, ...], responses: dict, pass_mark: int) -> dict:
+    """Score every answer; essays stay None (pending) until a facilitator grades them."""
+    scores = {q.name: score_response(q, responses.get(q.name)) for q in questions if q.type != "description"}
+    return summarize(questions, scores, pass_mark)
+
+
+def summarize(questions: tuple[Question, ...], scores: dict, pass_mark: int) -> dict:
+    max_score = sum(q.max_score for q in questions)
+    pending = any(v is None for v in scores.values())
+    earned = sum(v or 0.0 for v in scores.values())
+    percent = round(100.0 * earned / max_score, 2) if max_score else 0.0
+    return {
+        "scores": scores, "score": round(earned, 4), "max_score": max_score, "percent": percent,
+        "status": AttemptStatus.PENDING.value if pending else AttemptStatus.GRADED.value,
+        "is_passed": (not pending) and percent >= pass_mark,
+    }

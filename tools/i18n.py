@@ -1,4 +1,4 @@
-"""Catalog maintenance: `python -m lms.i18n_tools fill-english PO` and `missing PO`.
+"""Catalog maintenance: `python -m tools.i18n fill-english PO` and `missing PO`.
 
 Message ids are written in English, so the English catalog repeats them; filling it keeps
 `missing` meaningful for both languages (a message without its text in either is a bug).

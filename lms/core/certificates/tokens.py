@@ -36,8 +36,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from segno.consts import MODE_ALPHANUMERIC, MODE_BYTE
 
-from lms.certificates.codes import check_code, normalize_code
-from lms.certificates.keys import b64url_decode, b64url_encode, key_id, public_key_from_jwk
+from lms.core.certificates.codes import check_code, normalize_code
+from lms.core.certificates.keys import b64url_decode, b64url_encode, key_id, public_key_from_jwk
 
 TOKEN_DOMAIN = b"LMSCERT1."
 REVOCATION_DOMAIN = b"LMSREVOKED1."

@@ -13,9 +13,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lms.certificates.tokens import qr_code
+from lms.core.certificates.tokens import qr_code
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"  # lms/fonts
 FONT = "LiberationSans"
 
 PAGE_WIDTH, PAGE_HEIGHT = 297, 210  # mm, A4 landscape

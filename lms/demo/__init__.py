@@ -7,16 +7,17 @@ command again changes nothing.
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
+from lms.clock import utcnow
+from lms.core.calendar import lima_today
 from lms.extensions import db
 from lms.manage.services import format_invite_code, new_invite_code
 from lms.models import Cohort, Enrollment, Role, User
-from lms.learn.calendar import lima_today
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _cohort(name: str, days_ago: int, facilitator: User) -> Cohort:
     if cohort is None:
         cohort = Cohort(name=name, course_slug=current_app.config["COURSE_SLUG"],
                         start_date=lima_today() - timedelta(days=days_ago), invite_code=new_invite_code(),
-                        invite_expires_dt=datetime.now(timezone.utc) + timedelta(days=365),
+                        invite_expires_dt=utcnow() + timedelta(days=365),
                         facilitators=[facilitator])
         db.session.add(cohort)
         db.session.flush()
@@ -97,7 +98,7 @@ def load_demo() -> str:
             db.session.add(Enrollment(user=users[spec.username], cohort=cohorts[spec.cohort]))
     db.session.flush()
 
-    from lms.learn import demo_progress
+    from lms.demo import progress as demo_progress
     extra = demo_progress.load(users, cohorts)
     db.session.commit()
 

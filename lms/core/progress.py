@@ -18,11 +18,22 @@ from functools import cached_property
 from sqlalchemy import Float, Integer, String, bindparam, case, func, literal, null, select, union_all
 
 from lms.content.model import Course
+from lms.core.calendar import WEEKS, cohort_overrides, overrides_for, week_is_open, week_opens_at
+from lms.core.surveys import phases_done, week_phase
 from lms.extensions import db
-from lms.learn.calendar import WEEKS, cohort_overrides, overrides_for, week_is_open, week_opens_at
-from lms.surveys.services import phases_done
-from lms.models import (ATTENDED, Attendance, AttendanceStatus, AttemptStatus, Enrollment, LessonView,
-                        QuizAttempt, Reflection, ReflectionStatus)
+from lms.models import (
+    ATTENDED,
+    AttemptStatus,
+    Attendance,
+    AttendanceStatus,
+    Enrollment,
+    LessonView,
+    QuizAttempt,
+    Reflection,
+    ReflectionStatus,
+)
+
+AT_RISK_ABSENCES = 2  # absences from which a facilitator is told to reach out
 
 
 class WeekState(enum.StrEnum):
@@ -125,6 +136,14 @@ class CourseProgress:
     def absences(self) -> int:
         return sum(w.attendance == AttendanceStatus.ABSENT for w in self.weeks)
 
+    def overdue(self, this_week: int) -> tuple[int, ...]:
+        """Open weeks before ``this_week`` (the cohort's current one) that are not complete."""
+        return tuple(w.week for w in self.weeks if w.is_open and w.week < this_week and not w.is_complete)
+
+    def is_at_risk(self, this_week: int) -> bool:
+        """The at-risk rule: two absences or more, or an earlier week left incomplete."""
+        return self.absences >= AT_RISK_ABSENCES or bool(self.overdue(this_week))
+
     @property
     def is_complete(self) -> bool:
         return self.weeks_complete == WEEKS and self.attendance_rate >= self.min_attendance
@@ -202,6 +221,7 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
             calendars[enrollment.cohort_id] = {
                 w.number: (week_is_open(cohort, w.number, now, dates), week_opens_at(cohort, w.number, dates))
                 for w in course.weeks}
+    phases = {w.number: week_phase(w.number, course) for w in course.weeks}
     no_attempt = (None, False, False, 0)
     result = {}
     for enrollment in enrollments:
@@ -223,7 +243,7 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
                 reflection_status=reflections.get(key),
                 attendance=attendance.get(key),
                 attendance_counts=week.attendance_counts,
-                survey_pending=_survey_pending(surveys, enrollment.id, week.number),
+                survey_pending=_survey_pending(surveys, enrollment.id, phases[week.number]),
             ))
         result[enrollment.id] = CourseProgress(enrollment_id=enrollment.id, weeks=tuple(weeks),
                                                min_attendance=course.min_attendance)
@@ -235,11 +255,8 @@ def _rows(statement, ids: list[int]):
     return db.session.connection().execute(statement, {"ids": ids})
 
 
-def _survey_pending(done: dict[int, set[str]], enrollment_id: int, week: int) -> bool:
-    if not done:
-        return False
-    phase = {1: "pre", WEEKS: "post"}.get(week)
-    return phase is not None and phase not in done[enrollment_id]
+def _survey_pending(done: dict[int, set[str]], enrollment_id: int, phase: str | None) -> bool:
+    return bool(done) and phase is not None and phase not in done[enrollment_id]
 
 
 def progress_of(enrollment: Enrollment, course: Course, now: datetime) -> CourseProgress:

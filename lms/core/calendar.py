@@ -1,11 +1,12 @@
 """When each week of a cohort opens: 00:00 in the cohort's time zone (Lima), one week apart."""
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Cohort, CohortWeek
 
@@ -15,7 +16,7 @@ LIMA = ZoneInfo("America/Lima")
 
 def lima_today(now: datetime | None = None) -> date:
     """Today's date in Lima (UTC is five hours ahead, so after 19:00 in Lima it is already tomorrow in UTC)."""
-    return (now or datetime.now(timezone.utc)).astimezone(LIMA).date()
+    return (now or utcnow()).astimezone(LIMA).date()
 
 
 def week_opens_on(cohort: Cohort, week: int, overrides: Mapping[int, date]) -> date:

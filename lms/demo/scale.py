@@ -10,18 +10,30 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, insert, select
 
-from lms.certificates import services as certificates
-from lms.certificates.codes import new_code
-from lms.certificates.tokens import CertificateClaims, sign_token
+from lms.clock import utcnow
 from lms.content.model import Course
+from lms.content.surveys import score_attitudes, score_knowledge
+from lms.core.certificates import services as certificates
+from lms.core.certificates.codes import new_code
+from lms.core.certificates.tokens import CertificateClaims, sign_token
+from lms.core.scoring import grade
+from lms.core.surveys import pseudonym
+from lms.demo.progress import model_answer
 from lms.extensions import db
-from lms.learn.demo_progress import model_answer
-from lms.learn.services import grade
 from lms.manage.services import new_invite_code
-from lms.models import (Attendance, Certificate, Cohort, Enrollment, LessonView, QuizAttempt, Reflection,
-                        ReflectionVersion, SurveyResponse, User, cohort_facilitators)
-from lms.surveys.engine import score_attitudes, score_knowledge
-from lms.surveys.services import pseudonym
+from lms.models import (
+    Attendance,
+    Certificate,
+    Cohort,
+    Enrollment,
+    LessonView,
+    QuizAttempt,
+    Reflection,
+    ReflectionVersion,
+    SurveyResponse,
+    User,
+    cohort_facilitators,
+)
 
 TRAINEES_PER_COHORT = 30
 
@@ -34,7 +46,7 @@ def add_scale_cohorts(count: int, course: Course, password_hash: str, progress=N
     signing_key = certificates.key_store().active_key()
     answers = {w.number: {q.name: model_answer(q) for q in w.quiz.questions("es")} for w in course.weeks}
     graded = {w.number: grade(w.quiz.questions("es"), answers[w.number], w.quiz.pass_mark) for w in course.weeks}
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     added = 0
     for index in range(existing + 1, existing + count + 1):
         start = date.today() - timedelta(days=100 + index % 30)

@@ -4,13 +4,23 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from lms.clock import utcnow
 from lms.content.gift import Question
 from lms.content.loader import current_course
 from lms.content.model import Course
+from lms.core.scoring import grade
 from lms.extensions import db
-from lms.learn import services
-from lms.models import (Attendance, AttendanceStatus, Cohort, LessonView, QuizAttempt, Reflection,
-                        ReflectionStatus, ReflectionVersion, User)
+from lms.models import (
+    Attendance,
+    AttendanceStatus,
+    Cohort,
+    LessonView,
+    QuizAttempt,
+    Reflection,
+    ReflectionStatus,
+    ReflectionVersion,
+    User,
+)
 
 REFLECTION_TEXT = {
     "es": ("Esta semana me quedé pensando en lo que aprendí de niño en mi casa y en el barrio. "
@@ -46,7 +56,7 @@ def complete_week(user: User, cohort: Cohort, course: Course, number: int, facil
     db.session.add(LessonView(enrollment_id=enrollment.id, week=number, first_opened_dt=when))
     questions = week.quiz.questions(user.locale)
     responses = {q.name: model_answer(q) for q in questions if q.type != "description"}
-    result = services.grade(questions, responses, week.quiz.pass_mark)
+    result = grade(questions, responses, week.quiz.pass_mark)
     db.session.add(QuizAttempt(enrollment_id=enrollment.id, week=number, number=1, locale=user.locale,
                                content_version=course.version, responses=responses, started_dt=when,
                                saved_dt=when, submitted_dt=when, graded_dt=when, **result))
@@ -141,14 +151,14 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
 
 
 def _graduate_certificate(graduate: User, course: Course, coordinator: User) -> str:
-    from lms.certificates import services
-    from lms.certificates.codes import format_code
-    from lms.learn.progress import progress_of
+    from lms.core.certificates import services
+    from lms.core.certificates.codes import format_code
+    from lms.core.progress import progress_of
     from lms.models import Certificate
 
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == graduate.id))
     if certificate is None:
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         certificate = services.issue(coordinator, graduate.enrollment, course, printed_name=graduate.display_name,
                                      now=now, progress=progress_of(graduate.enrollment, course, now))
     return f"demo certificate code: {format_code(certificate.code)}"

@@ -16,21 +16,21 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy import text as sql
 
 from lms import audit
-from lms.certificates.codes import check_code, format_code, new_code
-from lms.certificates.keys import KeyStore
-from lms.certificates.pdf import CertificatePrint, render_certificate_pdf
-from lms.certificates.tokens import (CertificateClaims, RevocationEntry, sign_revocation_list, sign_token,
-                                     verification_url)
 from lms.content.model import Course
+from lms.core.certificates.codes import check_code, format_code, new_code
+from lms.core.certificates.keys import KeyStore
+from lms.core.certificates.pdf import CertificatePrint, render_certificate_pdf
+from lms.core.certificates.tokens import (
+    CertificateClaims,
+    RevocationEntry,
+    sign_revocation_list,
+    sign_token,
+    verification_url,
+)
+from lms.core.errors import RuleError
+from lms.core.progress import CourseProgress, progress_for
 from lms.extensions import db
-from lms.learn.progress import CourseProgress, progress_for
-from lms.models import (Certificate, CertificateStatus, Enrollment, RevocationReason, User, VerificationCheck)
-
-
-class CertificateError(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+from lms.models import Certificate, CertificateStatus, Enrollment, RevocationReason, User, VerificationCheck
 
 
 def key_store() -> KeyStore:
@@ -78,12 +78,12 @@ def issue(actor: User, enrollment: Enrollment, course: Course, *, printed_name: 
           progress: CourseProgress) -> Certificate:
     """Issue a signed certificate to a trainee who completed the course; the caller commits."""
     if not progress.is_complete:
-        raise CertificateError(_l("%(name)s has not completed the course yet.", name=enrollment.user.display_name))
+        raise RuleError(_l("%(name)s has not completed the course yet.", name=enrollment.user.display_name))
     if enrollment.user_id in valid_certificate_holders([enrollment.user_id]):
-        raise CertificateError(_l("%(name)s already holds a valid certificate.", name=enrollment.user.display_name))
+        raise RuleError(_l("%(name)s already holds a valid certificate.", name=enrollment.user.display_name))
     printed_name = " ".join(printed_name.split())
     if not 3 <= len(printed_name) <= 120:
-        raise CertificateError(_l("Write the name as it should be printed (3 to 120 characters)."))
+        raise RuleError(_l("Write the name as it should be printed (3 to 120 characters)."))
     locale = enrollment.user.locale
     signing_key = key_store().active_key()
     code = new_code()
@@ -105,9 +105,9 @@ def issue(actor: User, enrollment: Enrollment, course: Course, *, printed_name: 
 def revoke(actor: User | None, certificate: Certificate, reason: str, now: datetime) -> None:
     """Revoke a certificate: the record stays and verification shows REVOCADO with the date and reason."""
     if reason not in {r.value for r in RevocationReason}:
-        raise CertificateError(_l("Choose a reason for the revocation."))
+        raise RuleError(_l("Choose a reason for the revocation."))
     if certificate.status == CertificateStatus.REVOKED:
-        raise CertificateError(_l("This certificate is already revoked."))
+        raise RuleError(_l("This certificate is already revoked."))
     certificate.status = CertificateStatus.REVOKED.value
     certificate.revoked_dt, certificate.revoked_reason = now, reason
     certificate.revoked_by_id = actor.id if actor else None
@@ -260,7 +260,7 @@ MAX_BULK_ROWS = 5000
 def read_codes_csv(raw: bytes) -> tuple[list[dict], str]:
     """Rows of an uploaded CSV with a ``codigo`` column (``,`` or ``;``, BOM tolerated) and its separator.
 
-    Raises CertificateError with a message for the person when the file cannot be used.
+    Raises RuleError with a message for the person when the file cannot be used.
     """
     try:
         text = raw.decode("utf-8-sig")
@@ -268,23 +268,23 @@ def read_codes_csv(raw: bytes) -> tuple[list[dict], str]:
         try:
             text = raw.decode("cp1252")  # Excel's "CSV" on Windows in Spanish
         except UnicodeDecodeError:
-            raise CertificateError(_l("The file is not a text CSV file.")) from None
+            raise RuleError(_l("The file is not a text CSV file.")) from None
     first_line = text.splitlines()[0] if text.strip() else ""
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=separator)
     fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
     if "codigo" not in fields and "código" not in fields:
-        raise CertificateError(_l("The file needs a column named “codigo” with the certificate codes."))
+        raise RuleError(_l("The file needs a column named “codigo” with the certificate codes."))
     column = reader.fieldnames[fields.index("codigo" if "codigo" in fields else "código")]
     rows = []
     for row in reader:
         rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
                     | {"codigo": (row.get(column) or "").strip()})
         if len(rows) > MAX_BULK_ROWS:
-            raise CertificateError(_l("The file has more than %(n)s rows. Split it into smaller files.",
+            raise RuleError(_l("The file has more than %(n)s rows. Split it into smaller files.",
                                       n=MAX_BULK_ROWS))
     if not rows:
-        raise CertificateError(_l("The file has no rows under its header."))
+        raise RuleError(_l("The file has no rows under its header."))
     return rows, separator
 
 
@@ -316,7 +316,7 @@ def revocation_document(now: datetime, base_url: str) -> dict:
     ``revokedCredentials`` repeats it in the shape of a 1EdTech revocation list, for Open Badges
     wallets; it is outside the signature, which covers ``issued``, ``kid`` and ``revoked``.
     """
-    from lms.certificates.openbadges import credential_url
+    from lms.core.certificates.openbadges import credential_url
     revoked = list(db.session.scalars(select(Certificate)
                                       .where(Certificate.status == CertificateStatus.REVOKED.value)))
     entries = [RevocationEntry(code=c.code, revoked_on=c.revoked_dt.date(), reason=c.revoked_reason) for c in revoked]
