@@ -6,31 +6,15 @@ suite runs on SQLite and on PostgreSQL.
 
 import os
 import re
-import shutil
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask import g
+from helpers import PASSWORD, AuthActions, World, complete_course, test_config
 
 from lms import create_app
 from lms.extensions import db, limiter
 from lms.models import Cohort, Enrollment, Role, User
-
-PASSWORD = "una-clave-larga-123"
-
-
-DEBIAN_PACKAGES = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "zbarimg": "zbar-tools",
-                   "/usr/bin/chromium": "chromium"}
-
-
-def needs_tools(*commands: str):
-    """Skip a test where a command-line tool it drives is missing — except in CI, where .ci/run
-    installs the tools and a missing one must fail the run rather than hide a broken check."""
-    missing = [c for c in commands if shutil.which(c) is None]
-    packages = " ".join(sorted({DEBIAN_PACKAGES.get(c, c) for c in missing}))
-    return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
-                              reason=f"needs {', '.join(missing)} (apt-get install {packages})")
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +25,7 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def _schema(database_url, tmp_path_factory):
     """Create the tables once per test session (migrations are tested on their own)."""
-    app = create_app(_test_config(database_url, tmp_path_factory.mktemp("instance")))
+    app = create_app(test_config(database_url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -51,16 +35,6 @@ def _schema(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
-def _test_config(database_url: str, instance) -> dict:
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test-secret",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SERVER_NAME": "lms.test",
-        "INSTANCE_PATH": str(instance),
-    }
 
 
 def _forget_request_globals() -> None:
@@ -72,7 +46,7 @@ def _forget_request_globals() -> None:
 
 @pytest.fixture
 def app(_schema, database_url, tmp_path):
-    app = create_app(_test_config(database_url, tmp_path))
+    app = create_app(test_config(database_url, tmp_path))
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_globals)
     with app.app_context():
         yield app
@@ -94,27 +68,8 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token(client, url: str) -> str:
-    """The CSRF token of the form on the page at ``url``."""
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
 
 
-class AuthActions:
-    def __init__(self, client):
-        self._client = client
-
-    def login(self, username: str, password: str = PASSWORD, follow_redirects: bool = False):
-        token = csrf_token(self._client, "/login")
-        return self._client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                                 follow_redirects=follow_redirects)
-
-    def logout(self):
-        token = csrf_token(self._client, "/account/password")
-        return self._client.post("/logout", data={"csrf_token": token})
 
 
 @pytest.fixture
@@ -122,11 +77,6 @@ def auth(client):
     return AuthActions(client)
 
 
-def post_form(client, url: str, data: dict | None = None, form_url: str | None = None, **kwargs):
-    """POST to ``url`` with the CSRF token taken from the page at ``form_url`` (default: ``url``)."""
-    payload = dict(data or {})
-    payload["csrf_token"] = csrf_token(client, form_url or url)
-    return client.post(url, data=payload, **kwargs)
 
 
 @pytest.fixture
@@ -160,19 +110,6 @@ def make_cohort(app):
     return _make_cohort
 
 
-@dataclass
-class World:
-    """Two cohorts and a person of every role: the cast of most stories."""
-
-    cohort: Cohort
-    other_cohort: Cohort
-    trainee: User
-    other_trainee: User
-    facilitator: User
-    other_facilitator: User
-    coordinator: User
-    verifier: User
-    admin: User
 
 
 @pytest.fixture
@@ -192,20 +129,6 @@ def world(make_user, make_cohort) -> World:
     )
 
 
-def complete_course(world: World) -> User:
-    """José finishes the course: a cohort begun 120 days ago, twelve complete weeks, both surveys."""
-    from lms.content.loader import current_course
-    from lms.demo.progress import answer_surveys, complete_week
-    world.cohort.start_date = date.today() - timedelta(days=120)
-    db.session.commit()
-    course = current_course()
-    start = datetime.now(timezone.utc) - timedelta(days=100)
-    for week in range(1, 13):
-        complete_week(world.trainee, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
-    for phase in ("pre", "post"):
-        answer_surveys(world.trainee.enrollment, course, phase, 0.8, seed=1)
-    db.session.commit()
-    return world.trainee
 
 
 @pytest.fixture

@@ -240,12 +240,12 @@ def _read(root: Path) -> tuple[Course | None, list[str]]:
     weeks, numbers = [], set()
     for folder in folders:
         number, slug = int(WEEK_DIR.match(folder.name)[1]), WEEK_DIR.match(folder.name)[2]
-        if not 1 <= number <= 12 or number in numbers:
-            reader.problem(folder, f"week number {number} is outside 1–12 or repeated")
+        if number < 1 or number in numbers:
+            reader.problem(folder, f"week number {number} is below 1 or repeated")
             continue
         numbers.add(number)
         weeks.append(_read_week(reader, folder, number, slug, known_dirs))
-    for missing in sorted(set(range(1, 13)) - numbers):
+    for missing in sorted(set(range(1, max(numbers, default=0) + 1)) - numbers):
         reader.problems.append(f"{root.name}: week {missing:02d} is missing")
     for other in sorted(p for p in root.iterdir() if p.is_dir() and not WEEK_DIR.match(p.name)
                         and p.name not in {"surveys"}):

@@ -80,6 +80,11 @@ class Course:
     surveys: tuple[Survey, ...] = ()  # taken before week 1 (pre) and in week 12 (post)
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def week_numbers(self) -> tuple[int, ...]:
+        """The weeks' numbers, 1 to the last: how long the course is comes from its files, never from code."""
+        return tuple(w.number for w in self.weeks)
+
     def week(self, number: int) -> Week | None:
         if not self._by_number:
             self._by_number.update({w.number: w for w in self.weeks})

@@ -10,7 +10,6 @@ from lms.clock import utcnow
 from lms.extensions import db
 from lms.models import Cohort, CohortWeek
 
-WEEKS = 12
 LIMA = ZoneInfo("America/Lima")
 
 
@@ -30,18 +29,13 @@ def week_opens_at(cohort: Cohort, week: int, overrides: Mapping[int, date]) -> d
 
 
 def week_is_open(cohort: Cohort, week: int, now: datetime, overrides: Mapping[int, date]) -> bool:
-    if not 1 <= week <= WEEKS:
-        return False
+    """Whether ``week`` (a week of the course: the caller knows it exists) has opened by ``now``."""
     return cohort.is_all_open or now >= week_opens_at(cohort, week, overrides)
 
 
-def open_weeks(cohort: Cohort, now: datetime, overrides: Mapping[int, date]) -> set[int]:
-    return {w for w in range(1, WEEKS + 1) if week_is_open(cohort, w, now, overrides)}
-
-
-def current_week(cohort: Cohort, now: datetime, overrides: Mapping[int, date]) -> int:
-    """The latest week that has opened by ``now`` (0 before the first workshop day)."""
-    opened = [w for w in range(1, WEEKS + 1) if now >= week_opens_at(cohort, w, overrides)]
+def current_week(cohort: Cohort, now: datetime, overrides: Mapping[int, date], weeks: int) -> int:
+    """The latest of the course's ``weeks`` that has opened by ``now`` (0 before the first workshop day)."""
+    opened = [w for w in range(1, weeks + 1) if now >= week_opens_at(cohort, w, overrides)]
     return max(opened, default=0)
 
 

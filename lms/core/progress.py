@@ -18,7 +18,7 @@ from functools import cached_property
 from sqlalchemy import Float, Integer, String, bindparam, case, func, literal, null, select, union_all
 
 from lms.content.model import Course
-from lms.core.calendar import WEEKS, cohort_overrides, overrides_for, week_is_open, week_opens_at
+from lms.core.calendar import cohort_overrides, overrides_for, week_is_open, week_opens_at
 from lms.core.surveys import phases_done, week_phase
 from lms.extensions import db
 from lms.models import (
@@ -146,7 +146,7 @@ class CourseProgress:
 
     @property
     def is_complete(self) -> bool:
-        return self.weeks_complete == WEEKS and self.attendance_rate >= self.min_attendance
+        return self.weeks_complete == len(self.weeks) and self.attendance_rate >= self.min_attendance
 
     @property
     def next_step(self) -> tuple[int, Task] | None:

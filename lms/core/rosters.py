@@ -35,7 +35,7 @@ def trainee_rows(cohort: Cohort, course: Course, now: datetime) -> list[TraineeR
     """Every trainee of ``cohort`` with his progress, in a fixed number of queries."""
     enrollments = enrollments_of([cohort.id])
     progress = progress_for(enrollments, course, now)
-    this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id])
+    this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id], len(course.weeks))
     rows = []
     for enrollment in enrollments:
         p = progress[enrollment.id]

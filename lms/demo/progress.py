@@ -143,7 +143,7 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
         answer_surveys(promoter.enrollment, course, "pre", 0.45 + 0.03 * (index % 4), seed=100 + index)
         answer_surveys(promoter.enrollment, course, "post", 0.7 + 0.04 * (index % 5), seed=200 + index)
         start = datetime.combine(promoter.enrollment.cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
-        for number in range(1, 13):
+        for number in course.week_numbers:
             complete_week(promoter, promoter.enrollment.cohort, course, number, facilitator,
                            start + timedelta(days=7 * (number - 1), hours=20))
     db.session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit
-from lms.content.model import Week
+from lms.content.model import Course, Week
 from lms.core.errors import RuleError
 from lms.core.rosters import TraineeRow, enrollments_of
 from lms.core.scoring import summarize
@@ -36,7 +36,7 @@ ATTENDANCE_MARKS = {"present": "P", "late": "T", "absent": "A", "excused": "J"}
 
 
 def gradebook_cells(row: TraineeRow) -> list[tuple[str, bool]]:
-    """The twelve cells of a gradebook row: "best score · reflection · attendance" and whether the week is complete.
+    """The cells of a gradebook row, one a week: "best score · reflection · attendance" and whether the week is complete.
 
     Built here rather than in the template: a cohort of 300 has 3,600 cells.
     """
@@ -223,8 +223,8 @@ class Dashboard:
     size: int
 
 
-def dashboard(rows: list[TraineeRow]) -> Dashboard:
-    weeks = list(range(1, 13))
+def dashboard(rows: list[TraineeRow], course: Course) -> Dashboard:
+    weeks = list(course.week_numbers)
     complete = [sum(r.progress.week(w).is_complete for r in rows) for w in weeks]
     attended = [sum(r.progress.week(w).attendance in ("present", "late") for r in rows) for w in weeks]
     marked = [sum(r.progress.week(w).attendance is not None for r in rows) for w in weeks]

@@ -47,12 +47,13 @@ def index():
     progress = progress_for(enrollments, course, now)
     behind = {c.id: [] for c in cohorts}
     for e in enrollments:
-        this_week = current_week(e.cohort, now, overrides[e.cohort_id])
+        this_week = current_week(e.cohort, now, overrides[e.cohort_id], len(course.weeks))
         p = progress[e.id]
         if p.is_at_risk(this_week):
             behind[e.cohort_id].append(e.user)
-    weeks = {c.id: current_week(c, now, overrides[c.id]) for c in cohorts}
-    return render_template("facilitate/index.html", cohorts=cohorts, weeks=weeks, waiting=waiting, behind=behind,
+    weeks = {c.id: current_week(c, now, overrides[c.id], len(course.weeks)) for c in cohorts}
+    return render_template("facilitate/index.html", cohorts=cohorts, weeks=weeks, week_count=len(course.weeks),
+                           waiting=waiting, behind=behind,
                            queue_size=len(queue))
 
 
@@ -62,7 +63,7 @@ def cohort(cohort_id: int):
     cohort = cohort_or_404(current_user, cohort_id)
     course, now = current_course(), utcnow()
     rows = trainee_rows(cohort, course, now)
-    figures = services.dashboard(rows)
+    figures = services.dashboard(rows, course)
     size = max(figures.size, 1)
     charts = {
         "complete": bar_chart([(_("W%(n)s", n=w), c) for w, c in zip(figures.weeks, figures.complete)],
@@ -72,8 +73,8 @@ def cohort(cohort_id: int):
         "scores": bar_chart(figures.score_buckets, maximum=max([n for _, n in figures.score_buckets] + [1]),
                             title=_("Best quiz scores, all weeks")),
     }
-    this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id])
-    return render_template("facilitate/cohort.html", cohort=cohort, rows=rows, figures=figures, charts=charts,
+    this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id], len(course.weeks))
+    return render_template("facilitate/cohort.html", cohort=cohort, course=course, rows=rows, figures=figures, charts=charts,
                            this_week=this_week, at_risk=[r for r in rows if r.at_risk], button=EmptyForm(), at_risk_absences=AT_RISK_ABSENCES)
 
 
@@ -217,12 +218,12 @@ GRADEBOOK_SORTS = ("name", "progress", "progress_asc")
 
 @bp.get("/cohorts/<id:cohort_id>/gradebook")
 def gradebook(cohort_id: int):
-    """Trainees × 12 weeks: best quiz score, reflection, attendance, week complete; sortable."""
+    """Trainees × weeks: best quiz score, reflection, attendance, week complete; sortable."""
     cohort = cohort_or_404(current_user, cohort_id)
     sort = request.args.get("sort", "name")
-    rows = services.sort_rows(trainee_rows(cohort, current_course(), utcnow()),
-                              sort if sort in GRADEBOOK_SORTS else "name")
-    return render_template("facilitate/gradebook.html", cohort=cohort, rows=rows, sort=sort,
+    course = current_course()
+    rows = services.sort_rows(trainee_rows(cohort, course, utcnow()), sort if sort in GRADEBOOK_SORTS else "name")
+    return render_template("facilitate/gradebook.html", cohort=cohort, rows=rows, sort=sort, course=course,
                            cells=services.gradebook_cells)
 
 
@@ -230,9 +231,10 @@ def gradebook(cohort_id: int):
 def gradebook_csv(cohort_id: int):
     """The gradebook as CSV that Excel in Spanish opens right (UTF-8 with BOM, `;` by default)."""
     cohort = cohort_or_404(current_user, cohort_id)
-    rows = services.sort_rows(trainee_rows(cohort, current_course(), utcnow()), "name")
+    course = current_course()
+    rows = services.sort_rows(trainee_rows(cohort, course, utcnow()), "name")
     header = [_("Name"), _("Username")]
-    for w in range(1, 13):
+    for w in course.week_numbers:
         header += [_("W%(n)s quiz %%", n=w), _("W%(n)s reflection", n=w), _("W%(n)s attendance", n=w),
                    _("W%(n)s complete", n=w)]
     header += [_("Weeks complete"), _("Attendance %")]

@@ -72,7 +72,7 @@ def _open_week_or_locked(number: int):
 @login_required
 def lesson(number: int):
     """Show a week's lesson and record that the trainee opened it."""
-    if current_user.role in STAFF or current_user.role == Role.ADMIN:
+    if current_user.has_role(*STAFF):
         week = current_course().week(number) or abort(404)
         return render_template("learn/lesson.html", week=week, for_trainee=False)
     if current_user.role != Role.TRAINEE:

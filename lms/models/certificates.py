@@ -64,11 +64,6 @@ class Certificate(db.Model):
     holder: Mapped[User] = relationship(foreign_keys=[user_id])
     cohort: Mapped[Cohort] = relationship()
 
-    @property
-    def is_valid(self) -> bool:
-        return self.status == CertificateStatus.VALID
-
-
 class VerificationCheck(db.Model):
     """One public check of a code: only a hash of the code, the outcome and when, never who asked."""
 

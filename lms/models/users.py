@@ -80,15 +80,6 @@ class User(UserMixin, db.Model):
             return True
         return self.role in roles
 
-    @property
-    def is_trainee(self) -> bool:
-        return self.role == Role.TRAINEE
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.has_role(Role.COORDINATOR)
-
-
 class PasswordReset(db.Model):
     """A one-time link that lets a person choose a new password; only its hash is stored."""
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
 from lms.clock import utcnow
+from lms.content.loader import current_course
 from lms.core.certificates import services
 from lms.core.certificates.codes import check_code, format_code
 from lms.core.certificates.openbadges import build_credential, vc_jwt
@@ -152,8 +153,9 @@ def _certificate_or_404(code: str):
 
 
 def _criteria() -> str:
-    return _("Completed the twelve weeks (lesson, quiz, accepted reflection, workshop) and attended at least "
-             "four in five of the workshops.")
+    course = current_course()
+    return _("Completed all %(weeks)s weeks (lesson, quiz, accepted reflection, workshop) and attended at least "
+             "%(share)s %% of the workshops.", weeks=len(course.weeks), share=course.min_attendance)
 
 
 @bp.get("/credentials/<code>.json")

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from conftest import PASSWORD, csrf_token, post_form
+from helpers import PASSWORD, csrf_token, post_form
 from sqlalchemy import select
 
 from lms.extensions import db

@@ -8,7 +8,7 @@ import subprocess
 from datetime import datetime, timezone
 
 import pytest
-from conftest import needs_tools, post_form
+from helpers import needs_tools, post_form
 from sqlalchemy import func, select
 
 from lms.content.loader import current_course

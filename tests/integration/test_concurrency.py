@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 from sqlalchemy import func, select
 
 from lms.content.loader import current_course

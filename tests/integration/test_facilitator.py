@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from conftest import post_form
+from helpers import post_form
 from sqlalchemy import select
 
 from lms.content.loader import current_course

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from conftest import csrf_token, post_form
+from helpers import csrf_token, post_form
 from sqlalchemy import func, select
 
 from lms.content.loader import current_course

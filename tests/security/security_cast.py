@@ -1,7 +1,7 @@
 """The cast of the security stories: cohort A with a graduate's whole history, cohort B beside it.
 
 Not a conftest (a second ``conftest`` module would shadow ``tests/conftest.py`` for the modules
-that do ``from conftest import …``): the test modules import the ``cast`` fixture from here.
+that do ``from helpers import …``): the test modules import the ``cast`` fixture from here.
 
 Cohort A ("Grupo A") started 120 days ago, so every week is open. Its trainee José completed all
 twelve weeks (lesson, quiz attempt 1, accepted reflection, attendance, both surveys) and holds a
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
-from conftest import PASSWORD, AuthActions, World, complete_course
+from helpers import PASSWORD, AuthActions, World, complete_course
 from sqlalchemy import func, select
 
 from lms.content.loader import current_course

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PASSWORD, csrf_token
+from helpers import PASSWORD, csrf_token
 from security_cast import VISITORS, cast, client_as, rules  # noqa: F401  (cast is a fixture)
 from sqlalchemy import func, select
 

@@ -7,7 +7,7 @@ naming the rule. Each row says who may use the route and a body such a person wo
 import io
 
 import pytest
-from conftest import PASSWORD, csrf_token
+from helpers import PASSWORD, csrf_token
 from security_cast import Cast, cast, client_as, rules, table_counts  # noqa: F401  (cast is a fixture)
 
 

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
-from conftest import PASSWORD, complete_course, csrf_token
+from helpers import PASSWORD, complete_course, csrf_token
 from markupsafe import escape
 from security_cast import client_as
 from sqlalchemy import select

@@ -6,7 +6,7 @@ checks are skipped, saying so, where the tools are missing — but never in CI (
 
 import subprocess
 
-from conftest import needs_tools
+from helpers import needs_tools
 
 from lms.core.certificates.codes import format_code, new_code
 from lms.core.certificates.pdf import CertificatePrint, render_certificate_pdf

@@ -49,9 +49,14 @@ def test_an_unknown_toml_key_is_an_error(course_copy):
     assert "unknown key quiz.'pass_mrak'" in _problems(course_copy)
 
 
-def test_a_week_outside_one_to_twelve_is_an_error(course_copy):
-    shutil.copytree(course_copy / "12-plan-anual", course_copy / "13-extra")
-    assert "week number 13 is outside 1–12" in _problems(course_copy)
+def test_the_course_folders_say_how_many_weeks_there_are(course_copy):
+    # The length of the course comes from its files: a fourteenth week folder without a thirteenth
+    # is a gap, and a week 00 is no week at all.
+    shutil.copytree(course_copy / "12-plan-anual", course_copy / "14-extra")
+    shutil.copytree(course_copy / "12-plan-anual", course_copy / "00-cero")
+    problems = _problems(course_copy)
+    assert "week 13 is missing" in problems
+    assert "week number 0 is below 1" in problems
 
 
 def test_a_missing_week_is_an_error(course_copy):

@@ -3,7 +3,7 @@
 import shutil
 
 import pytest
-from conftest import needs_tools
+from helpers import needs_tools
 
 
 @pytest.fixture
