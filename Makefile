@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-translations: $(VENV)/.installed  ## compile the message catalogs
+translations: $(VENV)/.installed  ## compile the message catalogs (the .mo files are committed: `pip install .` serves Spanish)
 	$(PYBABEL) compile --use-fuzzy -d lms/translations -D messages --statistics 2>&1 | tail -n 2
 
 messages: $(VENV)/.installed  ## extract new strings and merge them into both catalogs
@@ -37,7 +37,8 @@ run: install translations  ## set everything up on SQLite and serve on http://12
 	$(FLASK) lms demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test translations  ## run the whole suite (LMS_TEST_DATABASE_URL picks the database)
+test: install-test translations  ## lint, check the course, run the whole suite (LMS_TEST_DATABASE_URL picks the database)
+	$(VENV)/bin/ruff check lms tests bench tools wsgi.py gunicorn.conf.py
 	$(FLASK) lms course check
 	$(VENV)/bin/pytest -q
 

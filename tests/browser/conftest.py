@@ -9,6 +9,7 @@ Chromium is the one installed from Debian at /usr/bin/chromium; no browser is ev
 marked ``browser`` are skipped where it is missing, except in CI, where they fail (``needs_tools``).
 """
 
+import importlib.util
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -29,7 +30,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core as the axe-playwright-python wheel ships it (a test extra): `make test` needs no npm.
+AXE_JS = Path(importlib.util.find_spec("axe_playwright_python").origin).with_name("axe.min.js")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 COURSE_DIR = ROOT / "courses" / "promotores"
 

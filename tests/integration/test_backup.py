@@ -9,6 +9,8 @@ from lms.backup import row_counts
 from lms.extensions import db
 from lms.models import Certificate, User
 
+pytestmark = pytest.mark.pg_tools
+
 
 def test_backup_then_restore_finds_every_row(app, runner, tmp_path):
     if db.engine.dialect.name == "postgresql" and not shutil.which("pg_dump"):

@@ -68,6 +68,7 @@ def test_trainee_sees_and_downloads_his_certificate(client, auth, graduate):
     assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
 
 
+@pytest.mark.tools
 @needs_tools("pdftoppm", "zbarimg")
 def test_the_pdf_qr_code_decodes_to_the_verification_url(client, auth, graduate, tmp_path):
     cert = _issue(client, auth, graduate)

@@ -22,6 +22,8 @@ from lms.demo.progress import answer_surveys, model_answer
 from lms.extensions import db
 from lms.models import AuditEvent, QuizAttempt, Reflection, ReflectionVersion
 
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
 CLIENTS = 20
 ROOT = Path(__file__).resolve().parents[2]
 

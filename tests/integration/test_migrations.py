@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from lms import create_app
 from lms.extensions import db
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def empty_database_url(database_url, tmp_path):

@@ -1,3 +1,4 @@
+
 """Properties that must hold for any input, checked with Hypothesis.
 
 Certificate codes survive the ways people retype them and catch every single mistyped symbol; a quiz
@@ -10,6 +11,7 @@ import math
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,8 @@ from lms.core.certificates.codes import ALPHABET, PAYLOAD_LENGTH, check_code, ch
 from lms.core.progress import CourseProgress, WeekProgress
 from lms.core.scoring import grade, score_response
 from lms.models import AttendanceStatus, ReflectionStatus
+
+pytestmark = pytest.mark.slow
 
 COURSE = load_course(Path(__file__).resolve().parents[2] / "courses" / "promotores")
 QUESTIONS = [q for week in COURSE.weeks for locale in ("es", "en") for q in week.quiz.questions(locale)]

@@ -1,3 +1,4 @@
+
 """The printable certificate: a PDF whose text and QR code can be read back.
 
 Reading back needs poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg); those
@@ -6,10 +7,13 @@ checks are skipped, saying so, where the tools are missing — but never in CI (
 
 import subprocess
 
+import pytest
 from helpers import needs_tools
 
 from lms.core.certificates.codes import format_code, new_code
 from lms.core.certificates.pdf import CertificatePrint, render_certificate_pdf
+
+pytestmark = pytest.mark.tools
 
 CODE = new_code()
 URL = f"HTTPS://CERT.EXAMPLE.GOB.PE/V/{CODE}#" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" * 12

@@ -36,3 +36,25 @@ def test_english_texts_are_the_english_message_ids():
     with open(CATALOGS / "en" / "LC_MESSAGES" / "messages.po", "rb") as f:
         differing = [m.id for m in read_po(f) if m.id and isinstance(m.id, str) and m.string != m.id]
     assert differing == [], "run `python -m tools.i18n fill-english …`: " + repr(differing[:3])
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_compiled_catalogs_match_their_sources(language):
+    # The .mo files are committed so that `pip install .` serves Spanish without make; a stale one
+    # would show yesterday's words. `make translations` compiles them.
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+    folder = CATALOGS / language / "LC_MESSAGES"
+    def texts(catalog):  # `make translations` compiles with --use-fuzzy: fuzzy texts count
+        return {_plain(m.id): _plain(m.string) for m in catalog if m.id and m.string}
+
+    with open(folder / "messages.po", "rb") as f:
+        source = texts(read_po(f))
+    with open(folder / "messages.mo", "rb") as f:
+        compiled = texts(read_mo(f))
+    assert compiled == source, "run `make translations`"
+
+
+def _plain(text):
+    """A message id or text as a hashable value (plural forms come as lists)."""
+    return text if isinstance(text, str) else tuple(text)
