@@ -4,7 +4,6 @@ Idempotent: every object is looked up by its natural key before it is created, s
 command again changes nothing.
 """
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,11 +12,14 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from lms.auth.services import join_cohort
 from lms.clock import utcnow
+from lms.core.accounts import create_user
 from lms.core.calendar import lima_today
+from lms.core.secrets import instance_secret
 from lms.extensions import db
-from lms.manage.services import format_invite_code, new_invite_code
-from lms.models import Cohort, Enrollment, Role, User
+from lms.manage.services import create_cohort, format_invite_code
+from lms.models import Cohort, Role, User
 
 
 @dataclass(frozen=True)
@@ -56,50 +58,48 @@ def demo_password() -> str:
     configured = current_app.config.get("DEMO_PASSWORD")
     if configured:
         return str(configured)
-    path = Path(current_app.instance_path) / "demo_password"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write("demo-" + secrets.token_urlsafe(9))
-    return path.read_text().strip()
+    return instance_secret(Path(current_app.instance_path) / "demo_password", lambda: "demo-" + secrets.token_urlsafe(9))
 
 
-def _cohort(name: str, days_ago: int, facilitator: User) -> Cohort:
+def _cohort(name: str, days_ago: int, facilitator: User, coordinator: User) -> Cohort:
+    """The coordinator creates the cohort, as on the Manage page (audited)."""
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == name))
     if cohort is None:
-        cohort = Cohort(name=name, course_slug=current_app.config["COURSE_SLUG"],
-                        start_date=lima_today() - timedelta(days=days_ago), invite_code=new_invite_code(),
-                        invite_expires_dt=utcnow() + timedelta(days=365),
-                        facilitators=[facilitator])
-        db.session.add(cohort)
-        db.session.flush()
+        cohort = create_cohort(coordinator, name=name, start_date=lima_today() - timedelta(days=days_ago),
+                               course_slug=current_app.config["COURSE_SLUG"], facilitator_ids=[facilitator.id],
+                               now=utcnow(), invite_days=365)
     return cohort
 
 
-def _account(spec: DemoAccount, password: str) -> User:
+def _account(spec: DemoAccount, password: str, cohorts: dict[str, Cohort], admin: User | None) -> User:
+    """Staff accounts are created by the administrator; a trainee joins with his cohort's invite code."""
     user = db.session.scalar(select(User).where(User.username == spec.username))
-    if user is None:
-        user = User(username=spec.username, display_name=spec.display_name, role=str(spec.role))
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
+    if user is None and spec.cohort:
+        user = join_cohort(code=cohorts[spec.cohort].invite_code, display_name=spec.display_name,
+                           username=spec.username, password=password, locale="es", now=utcnow())
+    elif user is None:
+        user = create_user(username=spec.username, display_name=spec.display_name, password=password,
+                           role=spec.role, actor=admin)
     elif not user.check_password(password):
         user.set_password(password)
+    db.session.flush()
     return user
 
 
 def load_demo() -> str:
     """Create (or find) the demo data and return what to print: accounts, password, codes."""
     password = demo_password()
-    users = {spec.username: _account(spec, password) for spec in ACCOUNTS}
-    cohorts = {name: _cohort(name, days, users[fac]) for name, days, fac in COHORTS}
+    users: dict[str, User] = {}
+    staff = [spec for spec in ACCOUNTS if not spec.cohort]
+    for spec in staff:  # the administrator first: he creates the others
+        users[spec.username] = _account(spec, password, {}, users.get("demo-admin"))
+    cohorts = {name: _cohort(name, days, users[fac], users["demo-coordinator"]) for name, days, fac in COHORTS}
     for spec in ACCOUNTS:
-        if spec.cohort and users[spec.username].enrollment is None:
-            db.session.add(Enrollment(user=users[spec.username], cohort=cohorts[spec.cohort]))
-    db.session.flush()
+        if spec.cohort:
+            users[spec.username] = _account(spec, password, cohorts, None)
 
     from lms.demo import progress as demo_progress
-    extra = demo_progress.load(users, cohorts)
+    extra = demo_progress.load(users, cohorts, password)
     db.session.commit()
 
     lines = ["Demo accounts (password for all: " + password + "):"]

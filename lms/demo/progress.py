@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from lms.auth.services import join_cohort
 from lms.clock import utcnow
 from lms.content.gift import Question
 from lms.content.loader import current_course
@@ -102,25 +103,21 @@ CLASSMATES = ("Miguel Ángel Torres Ccori", "Luis Alberto Chávez Rojas", "Pedro
               "Raúl Mendoza Yupanqui", "Wilmer Cárdenas Lázaro", "Julio César Ñique Paz", "Hugo Ramos Espinoza")
 
 
-def _graduating_class(graduate: User, users: dict[str, User]) -> list[User]:
+def _graduating_class(graduate: User, password: str) -> list[User]:
     """The graduate and his classmates, who also finished: enough people (8) for the impact report."""
-    from lms.models import Enrollment
     people = [graduate]
     for number, name in enumerate(CLASSMATES, start=1):
         username = f"demo-promotor-{number}"
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            user = User(username=username, display_name=name, role="trainee", password_hash=graduate.password_hash)
-            db.session.add(user)
+            user = join_cohort(code=graduate.enrollment.cohort.invite_code, display_name=name, username=username,
+                               password=password, locale="es", now=utcnow())
             db.session.flush()
-            db.session.add(Enrollment(user_id=user.id, cohort_id=graduate.enrollment.cohort_id))
-            db.session.flush()
-            db.session.refresh(user)
         people.append(user)
     return people
 
 
-def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
+def load(users: dict[str, User], cohorts: dict[str, Cohort], password: str) -> list[str]:
     """Give demo-trainee weeks 1–2 complete and week 3 begun; demo-graduate and seven classmates all twelve,
     with pre and post surveys; once only."""
     course = current_course()
@@ -137,7 +134,7 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort]) -> list[str]:
         first = week3.quiz.questions("es")[0]
         db.session.add(QuizAttempt(enrollment_id=trainee.enrollment.id, week=3, number=1, locale="es",
                                    content_version=course.version, responses={first.name: model_answer(first)}))
-    for index, promoter in enumerate(_graduating_class(graduate, users), start=2):
+    for index, promoter in enumerate(_graduating_class(graduate, password), start=2):
         if _has_work(promoter):
             continue
         answer_surveys(promoter.enrollment, course, "pre", 0.45 + 0.03 * (index % 4), seed=100 + index)
