@@ -7,7 +7,6 @@ so Markdown is rendered at start-up, never per request.
 
 import hashlib
 import re
-import tomllib
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -16,6 +15,7 @@ from lms.content.gift import GiftError, Question, parse_gift
 from lms.content.markdown import render_course_markdown
 from lms.content.model import Course, Html, Quiz, RubricCriterion, RubricLevel, Text, Week
 from lms.content.surveys import Survey, check_survey, load_survey
+from lms.content.toml import read_toml
 from lms.localized import LANGUAGES
 
 WEEK_DIR = re.compile(r"^(\d{2})-([a-z0-9-]+)$")
@@ -58,13 +58,10 @@ class _Reader:
         self.problems.append(f"{path.relative_to(self.root.parent)}: {message}")
 
     def toml(self, path: Path) -> dict:
-        try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            self.problem(path, "missing file")
-        except tomllib.TOMLDecodeError as error:
-            self.problem(path, f"invalid TOML: {error}")
-        return {}
+        data, problem = read_toml(path)
+        if problem:
+            self.problem(path, problem)
+        return data
 
     def text(self, path: Path) -> str:
         try:

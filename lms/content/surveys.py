@@ -13,11 +13,11 @@ answers: they know nothing of the database or of who answered.
 """
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
 
+from lms.content.toml import read_toml
 from lms.localized import LANGUAGES, Localized
 
 KINDS = ("scale", "test")
@@ -281,13 +281,9 @@ def _check_subscale_balance(reader: _Reader, survey: Survey) -> None:
 
 def _read(path: Path, name: str) -> tuple[Survey | None, list[str]]:
     reader = _Reader(name)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        reader.problem("missing file")
-        return None, reader.problems
-    except tomllib.TOMLDecodeError as error:
-        reader.problem(f"invalid TOML: {error}")
+    data, problem = read_toml(path)
+    if problem:
+        reader.problem(problem)
         return None, reader.problems
     return _read_survey(reader, data, path.stem), reader.problems
 
