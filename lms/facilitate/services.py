@@ -202,7 +202,7 @@ def add_note(author: User, trainee: User, text: str) -> TraineeNote:
     text = (text or "").strip()
     if not text:
         raise RuleError(_l("The note is empty."))
-    note = TraineeNote(trainee_id=trainee.id, author_id=author.id, text=text[:4000])
+    note = TraineeNote(trainee_id=trainee.id, author_id=author.id, text=text)
     db.session.add(note)
     audit.record(author, "note.add", trainee, cohort_id=trainee.enrollment.cohort_id if trainee.enrollment else None)
     return note

@@ -18,6 +18,7 @@ from lms.core.rosters import enrollments_of, trainee_rows
 from lms.exports import csv_response
 from lms.extensions import db
 from lms.facilitate import services
+from lms.facilitate.forms import NoteForm
 from lms.forms import EmptyForm
 from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
 
@@ -75,7 +76,8 @@ def cohort(cohort_id: int):
     }
     this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id], len(course.weeks))
     return render_template("facilitate/cohort.html", cohort=cohort, course=course, rows=rows, figures=figures, charts=charts,
-                           this_week=this_week, at_risk=[r for r in rows if r.at_risk], button=EmptyForm(), at_risk_absences=AT_RISK_ABSENCES)
+                           this_week=this_week, at_risk=[r for r in rows if r.at_risk],
+                           at_risk_absences=AT_RISK_ABSENCES)
 
 
 @bp.get("/cohorts/<id:cohort_id>/weeks/<int:number>")
@@ -191,17 +193,11 @@ def essays(item_id: int):
 def trainee(trainee_id: int):
     """One trainee: his weeks, his reflections and the facilitators' private notes."""
     trainee = trainee_or_404(current_user, trainee_id)
-    form = EmptyForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            services.add_note(current_user, trainee, request.form.get("note", ""))
-        except RuleError as note_error:
-            flash(str(note_error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Note saved. Only facilitators and coordinators can read it."), "success")
+    form = NoteForm()
+    if form.validate_on_submit():
+        services.add_note(current_user, trainee, form.note.data)
+        db.session.commit()
+        flash(_("Note saved. Only facilitators and coordinators can read it."), "success")
         return redirect(url_for("facilitate.trainee", trainee_id=trainee.id))
     course = current_course()
     progress = progress_of(trainee.enrollment, course, utcnow())
@@ -210,7 +206,8 @@ def trainee(trainee_id: int):
     reflections = db.session.scalars(select(Reflection).where(Reflection.enrollment_id == trainee.enrollment.id)
                                      .order_by(Reflection.week)).all()
     return render_template("facilitate/trainee.html", trainee=trainee, progress=progress, course=course,
-                           notes=notes, reflections=reflections, form=form, cohort=trainee.enrollment.cohort)
+                           notes=notes, reflections=reflections, form=form, cohort=trainee.enrollment.cohort), \
+        (422 if form.errors else 200)
 
 
 GRADEBOOK_SORTS = ("name", "progress", "progress_asc")

@@ -87,7 +87,7 @@ def cohort(cohort_id: int):
     move_form.cohort_id.choices = _cohort_choices(exclude=cohort.id)
     return render_template("manage/cohort_form.html", form=form, cohort=cohort, trainees=trainees,
                            invite_code=services.format_invite_code(cohort.invite_code),
-                           move_form=move_form, button=EmptyForm())
+                           move_form=move_form)
 
 
 @bp.post("/cohorts/<id:cohort_id>/invite")
@@ -116,7 +116,7 @@ def users():
     accounts = db.session.scalars(query.limit(500)).all()
     cohort_names = dict(db.session.execute(select(Enrollment.user_id, Cohort.name).join(Cohort)).all())
     return render_template("manage/users.html", accounts=accounts, role=role, q=q, roles=list(Role),
-                           cohort_names=cohort_names, button=EmptyForm())
+                           cohort_names=cohort_names)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -93,6 +93,24 @@ def test_private_notes_are_never_shown_to_the_trainee(client, auth, world):
         assert "darle tiempo" not in client.get(url).get_data(as_text=True)
 
 
+def test_a_note_too_long_is_refused_with_a_message_and_kept_in_the_box(client, auth, world):
+    auth.login("facilitadora")
+    long_note = "Conversamos largo. " * 300  # 5,700 characters
+    page = post_form(client, f"/facilitate/trainees/{world.trainee.id}", {"note": long_note})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "como máximo 4000 caracteres" in html
+    assert "Conversamos largo. Conversamos largo." in html  # nothing typed is lost
+    assert db.session.scalar(select(TraineeNote.id)) is None
+
+
+def test_an_empty_note_is_refused_with_a_message(client, auth, world):
+    auth.login("facilitadora")
+    page = post_form(client, f"/facilitate/trainees/{world.trainee.id}", {"note": "   "})
+    assert page.status_code == 422
+    assert "La anotación está vacía." in page.get_data(as_text=True)
+
+
 def test_gradebook_sorts_and_its_csv_opens_in_spanish_excel_with_formulas_escaped(client, auth, make_user, world):
     make_user("formula", cohort=world.cohort, display_name="=HYPERLINK(\"http://x\")")
     make_user("zoila", cohort=world.cohort, display_name="Ñuñez Zoila")
