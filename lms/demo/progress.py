@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import select
 
 from lms.auth.services import join_cohort
@@ -9,17 +10,13 @@ from lms.clock import utcnow
 from lms.content.gift import Question
 from lms.content.loader import current_course
 from lms.content.model import Course
-from lms.core.scoring import grade
 from lms.extensions import db
+from lms.facilitate import services as facilitate
+from lms.learn import services as learn
 from lms.models import (
-    Attendance,
     AttendanceStatus,
     Cohort,
     LessonView,
-    QuizAttempt,
-    Reflection,
-    ReflectionStatus,
-    ReflectionVersion,
     User,
 )
 
@@ -51,29 +48,25 @@ def model_answer(question: Question):
 
 
 def complete_week(user: User, cohort: Cohort, course: Course, number: int, facilitator: User,
-                   when: datetime) -> None:
+                  when: datetime) -> None:
+    """Do a week as the trainee and his facilitator would, through their services (and so the audit log):
+    open the lesson, pass the quiz, send the reflection, have it accepted, be marked present."""
     enrollment = user.enrollment
     week = course.week(number)
-    db.session.add(LessonView(enrollment_id=enrollment.id, week=number, first_opened_dt=when))
+    learn.record_lesson_opened(enrollment, number)
     questions = week.quiz.questions(user.locale)
+    draft = learn.start_draft(enrollment, week, course, user.locale)
     responses = {q.name: model_answer(q) for q in questions if q.type != "description"}
-    result = grade(questions, responses, week.quiz.pass_mark)
-    db.session.add(QuizAttempt(enrollment_id=enrollment.id, week=number, number=1, locale=user.locale,
-                               content_version=course.version, responses=responses, started_dt=when,
-                               saved_dt=when, submitted_dt=when, graded_dt=when, **result))
-    reflection = Reflection(enrollment_id=enrollment.id, week=number, status=ReflectionStatus.ACCEPTED.value,
-                            draft_text=REFLECTION_TEXT[user.locale], submitted_dt=when, updated_dt=when)
-    db.session.add(reflection)
+    learn.submit_attempt(draft, responses, questions, week.quiz.pass_mark, when)
+    reflection = learn.submit_reflection(enrollment, number, REFLECTION_TEXT[user.locale], when,
+                                         current_app.config["REFLECTION_MAX_CHARS"])
     db.session.flush()
-    scores = {c.id: c.max_points for c in week.rubric}
-    db.session.add(ReflectionVersion(
-        reflection_id=reflection.id, number=1, text=REFLECTION_TEXT[user.locale], submitted_dt=when,
-        decision="accepted", rubric_scores=scores, points=sum(scores.values()), max_points=week.rubric_max,
-        feedback="Muy bien: conectas lo aprendido con tu vida." if user.locale == "es"
-        else "Well done: you connect what you learned with your life.",
-        reviewed_dt=when + timedelta(days=1), reviewer_id=facilitator.id))
-    db.session.add(Attendance(enrollment_id=enrollment.id, cohort_id=cohort.id, week=number,
-                              status=AttendanceStatus.PRESENT.value, marked_by_id=facilitator.id, marked_dt=when))
+    feedback = ("Muy bien: conectas lo aprendido con tu vida." if user.locale == "es"
+                else "Well done: you connect what you learned with your life.")
+    facilitate.review_reflection(facilitator, reflection.versions[-1], week, decision="accepted",
+                                 scores={c.id: c.max_points for c in week.rubric}, feedback=feedback,
+                                 now=when + timedelta(days=1))
+    facilitate.mark_attendance(facilitator, cohort, number, {enrollment.id: AttendanceStatus.PRESENT.value}, when)
 
 
 def answer_surveys(enrollment, course: Course, phase: str, equity: float, seed: int) -> None:
@@ -129,11 +122,11 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort], password: str) -> l
         for number in (1, 2):
             complete_week(trainee, trainee.enrollment.cohort, course, number, facilitator,
                            start + timedelta(days=7 * (number - 1), hours=20))
-        db.session.add(LessonView(enrollment_id=trainee.enrollment.id, week=3))
+        learn.record_lesson_opened(trainee.enrollment, 3)
         week3 = course.week(3)
         first = week3.quiz.questions("es")[0]
-        db.session.add(QuizAttempt(enrollment_id=trainee.enrollment.id, week=3, number=1, locale="es",
-                                   content_version=course.version, responses={first.name: model_answer(first)}))
+        draft = learn.start_draft(trainee.enrollment, week3, course, "es")
+        learn.save_draft(draft, {first.name: model_answer(first)}, utcnow())
     for index, promoter in enumerate(_graduating_class(graduate, password), start=2):
         if _has_work(promoter):
             continue
