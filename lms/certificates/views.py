@@ -45,6 +45,7 @@ def issue():
     if not form.validate_on_submit():
         abort(400)
     course, now = current_course(), utcnow()
+    # Read by hand: one checkbox and one printed-name box per eligible trainee, a list only the roster knows.
     chosen = {int(v) for v in request.form.getlist("enrollment") if v.isdigit()}
     enrollments = [e for e in enrollments_of(list(db.session.scalars(select(Cohort.id)))) if e.id in chosen]
     candidates = {c.enrollment.id: c for c in services.eligible(enrollments, course, now)}

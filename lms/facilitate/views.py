@@ -97,6 +97,7 @@ def attendance(cohort_id: int, number: int):
     form = EmptyForm()
     enrollments = enrollments_of([cohort.id])
     if form.validate_on_submit():
+        # Read by hand: one choice per trainee of the roster.
         statuses = {e.id: request.form.get(f"e-{e.id}", "") for e in enrollments}
         changed = services.mark_attendance(current_user, cohort, number, statuses, utcnow())
         db.session.commit()
@@ -136,7 +137,7 @@ def review(item_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        scores = {}
+        scores = {}  # read by hand: the rubric's criteria come from the week's file
         for criterion in week.rubric:
             value = request.form.get(f"c-{criterion.id}", "")
             if value.isdigit():
@@ -174,6 +175,7 @@ def essays(item_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
+            # Read by hand: one mark per essay question of this quiz.
             fractions = {q.name: float(request.form.get(f"q-{q.name}", "")) / 100 for q in questions}
             services.grade_essays(current_user, attempt, week, fractions, utcnow())
         except ValueError as grading_error:

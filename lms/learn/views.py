@@ -91,6 +91,7 @@ def lesson(number: int):
 
 
 def _responses_from_form(questions) -> dict:
+    """The answers in the quiz form, read by hand: the fields are the week's questions, of several types."""
     responses = {}
     for q in questions:
         key = f"q-{q.name}"

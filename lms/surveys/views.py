@@ -59,7 +59,7 @@ def survey(phase: str, survey_id: str):
         if not form.validate_on_submit():
             abort(400)
         try:
-            answers = services.parse_answers(survey, request.form)
+            answers = services.parse_answers(survey, request.form)  # by hand: the survey file names the items
         except RuleError as error:
             missing = error.missing
             flash(str(error.message), "error")
