@@ -95,12 +95,14 @@ def unknown_numbers(lines: list[str], numbers: Mapping[str, str]) -> Iterator[tu
 
 
 def literal_numbers(lines: list[str]) -> Iterator[tuple[int, str]]:
-    """Emergency numbers written out instead of their placeholder."""
-    for n, line in enumerate(lines, start=1):
-        for match in LITERAL_NUMBER.finditer(line):
-            digits = re.sub(r"\D", "", match[0])
-            placeholder = {"100": "[[linea100]]", "105": "[[police]]"}.get(digits, "[[central]]")
-            yield n, f"the number in {match[0]!r} is written out; write {placeholder} (course.toml [numbers])"
+    """Emergency numbers written out instead of their placeholder (also "Línea" and "100" wrapped apart)."""
+    text = "\n".join(lines)
+    for match in LITERAL_NUMBER.finditer(text):
+        n = text.count("\n", 0, match.start()) + 1
+        digits = re.sub(r"\D", "", match[0])
+        placeholder = {"100": "[[linea100]]", "105": "[[police]]"}.get(digits, "[[central]]")
+        written = " ".join(match[0].split())
+        yield n, f"the number in {written!r} is written out; write {placeholder} (course.toml [numbers])"
 
 
 def help_box_problems(lines: list[str], lang: str) -> Iterator[str]:

@@ -58,6 +58,13 @@ def test_an_emergency_number_written_out_in_a_guide_is_a_problem(tmp_path, writt
     assert placeholder in problems[0]
 
 
+def test_a_line_100_wrapped_over_two_lines_is_still_found(tmp_path):
+    root = make_week(tmp_path, {"reflection.en.md": "Call Línea\n  100 or Chat 100.\n"})
+    assert course_rules(root, NUMBERS) == [
+        "curso/01-prueba/reflection.en.md: line 1: the number in 'Línea 100' is written out; write [[linea100]] "
+        "(course.toml [numbers])"]
+
+
 def test_other_numbers_are_not_emergency_numbers(tmp_path):
     text = "Ley N° 30364, artículo 15. Chat 100. DL 1590. 1050 soles. Línea [[linea100]].\n"
     assert course_rules(make_week(tmp_path, {"lesson.es.md": text + HELP_ES}), NUMBERS) == []
