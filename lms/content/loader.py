@@ -11,16 +11,18 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from lms.content.checks import course_rules
 from lms.content.gift import GiftError, Question, parse_gift
 from lms.content.markdown import render_course_markdown
 from lms.content.model import Course, Html, Quiz, RubricCriterion, RubricLevel, Text, Week
+from lms.content.numbers import fill_numbers, read_numbers
 from lms.content.surveys import Survey, check_survey, load_survey
 from lms.content.toml import read_toml
 from lms.localized import LANGUAGES
 
 WEEK_DIR = re.compile(r"^(\d{2})-([a-z0-9-]+)$")
 WEEK_FILES = ("lesson", "reflection", "facilitator")
-COURSE_KEYS = {"slug", "hours", "title", "issuer", "completion"}
+COURSE_KEYS = {"slug", "hours", "title", "issuer", "completion", "numbers"}
 COMPLETION_KEYS = {"min_attendance", "surveys_required"}
 WEEK_KEYS = {"title", "summary", "objectives", "quiz", "attendance", "rubric"}
 QUIZ_KEYS = {"pass_mark", "max_attempts"}
@@ -53,6 +55,7 @@ class _Reader:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[str] = []
+        self.numbers: dict[str, str] = {}  # from course.toml, put into every text as [[name]]
 
     def problem(self, path: Path, message: str) -> None:
         self.problems.append(f"{path.relative_to(self.root.parent)}: {message}")
@@ -65,7 +68,7 @@ class _Reader:
 
     def text(self, path: Path) -> str:
         try:
-            return path.read_text(encoding="utf-8")
+            return fill_numbers(path.read_text(encoding="utf-8"), self.numbers)
         except FileNotFoundError:
             self.problem(path, "missing file")
             return ""
@@ -115,6 +118,7 @@ def _read_course_toml(reader: _Reader, root: Path) -> dict:
         "hours": reader.integer(path, data, "hours", 1, 1000, 48),
         "min_attendance": reader.integer(path, completion, "min_attendance", 0, 100, 80),
         "surveys_required": bool(completion.get("surveys_required", False)),
+        "numbers": read_numbers(data.get("numbers", {}), lambda message: reader.problem(path, message)),
     }
 
 
@@ -232,6 +236,7 @@ def _read(root: Path) -> tuple[Course | None, list[str]]:
     if not root.is_dir():
         return None, [f"{root}: no such course folder"]
     meta = _read_course_toml(reader, root)
+    reader.numbers = meta["numbers"]
     folders = sorted(p for p in root.iterdir() if p.is_dir() and WEEK_DIR.match(p.name))
     known_dirs = {p.name for p in folders}
     weeks, numbers = [], set()
@@ -267,7 +272,8 @@ def _read_surveys(reader: _Reader, folder: Path) -> tuple[Survey, ...]:
 
 def check_course(root: Path) -> list[str]:
     """Every problem of the course at ``root``, as sentences naming their file; empty when it is sound."""
-    return _read(Path(root))[1]
+    course, problems = _read(Path(root))
+    return problems + course_rules(Path(root), course.numbers if course else {})
 
 
 _cache: dict[tuple[str, str], Course] = {}
@@ -287,6 +293,7 @@ def load_course(root: Path) -> Course:
 
 def init_app(app: Flask) -> None:
     app.extensions["lms.course"] = None
+    app.add_template_global(help_numbers)
 
 
 def current_course() -> Course:
@@ -296,3 +303,8 @@ def current_course() -> Course:
         root = Path(current_app.config["COURSES_DIR"]) / current_app.config["COURSE_SLUG"]
         course = current_app.extensions["lms.course"] = load_course(root)
     return course
+
+
+def help_numbers() -> dict[str, str]:
+    """The course's help numbers (``[numbers]`` in course.toml), for the footer of every page."""
+    return current_course().numbers

@@ -78,6 +78,7 @@ class Course:
     weeks: tuple[Week, ...]
     version: str  # a hash of every file of the course
     surveys: tuple[Survey, ...] = ()  # taken before week 1 (pre) and in week 12 (post)
+    numbers: dict[str, str] = field(default_factory=dict, compare=False)  # course.toml [numbers]: name → digits
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -228,7 +228,7 @@ def test_the_knowledge_test_has_10_to_12_items_with_3_or_4_options_and_one_right
 
 
 def test_texts_are_stripped_and_chosen_by_locale(attitudes):
-    assert attitudes.intro.es.startswith("Esta encuesta es anónima") and not attitudes.intro.es.endswith("\n")
+    assert attitudes.intro.es.startswith("Esta encuesta es confidencial") and not attitudes.intro.es.endswith("\n")
     assert attitudes.title("en-GB") == attitudes.title.en
     assert attitudes.title("es") == attitudes.title.es
 
