@@ -28,5 +28,5 @@ def labels_for(locale: str) -> Labels:
         reflection={None: _("Not started"), "draft": _("Draft"), "submitted": _("Sent, waiting for your facilitator"),
                     "returned": _("Returned for revision"), "accepted": _("Accepted")},
         attendance={None: _("Not taken yet"), "present": _("Present"), "late": _("Late"), "absent": _("Absent"),
-                    "excused": _("Excused")},
+                    "excused": _("Excused"), "not_applicable": _("Not applicable")},
     )

@@ -88,16 +88,22 @@ def cohort_week(cohort_id: int, number: int):
 
 @bp.route("/cohorts/<id:cohort_id>/attendance/<int:number>", methods=["GET", "POST"])
 def attendance(cohort_id: int, number: int):
-    """Take (or correct) the attendance of one workshop: everyone present until changed."""
+    """Take (or correct) the attendance of one workshop: nobody is marked until the facilitator marks him."""
     cohort = cohort_or_404(current_user, cohort_id)
     week = current_course().week(number) or abort(404)
     form = EmptyForm()
     enrollments = enrollments_of([cohort.id])
     if form.validate_on_submit():
+        # Read by hand: one radio group per trainee, and beside it what the page showed him as.
         statuses = {e.id: request.form.get(f"e-{e.id}", "") for e in enrollments}
-        changed = services.mark_attendance(current_user, cohort, number, statuses, utcnow())
+        shown = {e.id: request.form.get(f"shown-{e.id}", "") for e in enrollments}
+        changed = services.mark_attendance(current_user, cohort, number, statuses, utcnow(), shown)
+        if request.form.get("action") == "all_present":
+            changed += services.mark_unmarked_present(current_user, cohort, number, utcnow())
         db.session.commit()
         flash(_("Attendance saved (%(n)s changes).", n=changed), "success")
+        if request.form.get("action") == "all_present":
+            return redirect(url_for("facilitate.attendance", cohort_id=cohort.id, number=number))
         return redirect(url_for("facilitate.cohort_week", cohort_id=cohort.id, number=number))
     records = services.attendance_of(cohort, number)
     return render_template("facilitate/attendance.html", cohort=cohort, week=week, enrollments=enrollments,
