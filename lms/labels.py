@@ -8,6 +8,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# Why a certificate was revoked, in words: the codes stay in the database and the JSON API.
+REASON_NAMES = {
+    "error_emision": _l("issued in error"),
+    "fraude": _l("fraud"),
+    "reemitido": _l("replaced by a new certificate"),
+    "otro": _l("other reason"),
+}
 
 
 @dataclass(frozen=True)

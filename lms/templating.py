@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lms.content.markdown import render_user_markdown
 from lms.core.certificates.codes import format_code
-from lms.labels import labels_for
+from lms.labels import REASON_NAMES, labels_for
 from lms.localized import LANGUAGE_NAMES
 from lms.models import Role
 
@@ -20,13 +20,6 @@ ROLE_NAMES = {
     Role.COORDINATOR.value: _l("Coordinator"),
     Role.VERIFIER.value: _l("Verifier (municipality)"),
     Role.ADMIN.value: _l("Administrator"),
-}
-
-REASON_NAMES = {
-    "error_emision": _l("issued in error"),
-    "fraude": _l("fraud"),
-    "reemitido": _l("replaced by a new certificate"),
-    "otro": _l("other reason"),
 }
 
 NAV = {

@@ -12,6 +12,7 @@ from lms.clock import utcnow
 from lms.core.certificates import services
 from lms.core.certificates.codes import check_code, format_code
 from lms.core.certificates.openbadges import build_credential, vc_jwt
+from lms.core.dates import table_date
 from lms.core.errors import RuleError
 from lms.exports import csv_response
 from lms.extensions import db, limiter
@@ -108,8 +109,8 @@ def registry_csv():
     certificates = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                       .order_by(Certificate.issued_on, Certificate.holder_name)).all()
     header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion"]
-    rows = [[c.holder_name, c.cohort.name, c.issued_on.isoformat(), format_code(c.code), c.status,
-             c.revoked_dt.date().isoformat() if c.revoked_dt else "", c.revoked_reason or ""] for c in certificates]
+    rows = [[c.holder_name, c.cohort.name, table_date(c.issued_on), format_code(c.code), c.status,
+             table_date(c.revoked_dt), c.revoked_reason or ""] for c in certificates]
     return csv_response(header, rows, "registro-promotores.csv")
 
 
