@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lms.content.markdown import render_user_markdown
 from lms.core.certificates.codes import format_code
+from lms.forms import error_list
 from lms.labels import REASON_NAMES, labels_for
 from lms.localized import LANGUAGE_NAMES
 from lms.models import Role
@@ -38,6 +39,7 @@ NAV = {
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.globals["error_list"] = error_list  # the summary of a form's errors: _macros.error_summary
     # Written once for every template: `{{ cert.code|code }}`, `{{ text|user_markdown }}`.
     app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown)
     css = Path(app.static_folder) / "style.css"

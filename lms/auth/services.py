@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash
 
 from lms import audit
 from lms.clock import utcnow
-from lms.core.accounts import create_user, normalize_username
+from lms.core.accounts import create_user, normalize_username, username_problem
 from lms.core.errors import RuleError
 from lms.core.rosters import enroll
 from lms.extensions import db, limiter
@@ -77,6 +77,21 @@ def find_open_cohort(code: str, now: datetime) -> Cohort:
 
 
 
+
+
+def join_problems(code: str | None, username: str | None, now: datetime) -> list[tuple[str, str]]:
+    """What is wrong with an invite code and a username, as (field, message) pairs; empty values are the form's to report."""
+    problems = []
+    if code:
+        try:
+            find_open_cohort(code, now)
+        except RuleError as error:
+            problems.append((error.field, error.message))
+    if username:
+        problem = username_problem(normalize_username(username))
+        if problem:
+            problems.append(("username", problem))
+    return problems
 
 
 def join_cohort(*, code: str, display_name: str, username: str, password: str, locale: str,

@@ -163,13 +163,34 @@ class CourseProgress:
 
     @property
     def next_step(self) -> tuple[int, Task] | None:
-        """The first thing left to do in the earliest open week, or None when nothing open is left."""
+        """The first thing he can do now in the earliest open week, or None when nothing open is left to him.
+
+        Waiting is not a step: a workshop is attended in person, a sent reflection or an essay answer
+        waits for the facilitator. A returned reflection comes first: someone is waiting for it.
+        """
+        if self.returned_reflections:
+            return self.returned_reflections[0], Task.REFLECTION
         for week in self.weeks:
             if week.is_open:
                 for task in week.remaining:
-                    if task != Task.ATTENDANCE:
+                    if _can_act(week, task):
                         return week.week, task
         return None
+
+    @property
+    def returned_reflections(self) -> tuple[int, ...]:
+        """Weeks whose reflection his facilitator returned for revision."""
+        return tuple(w.week for w in self.weeks if w.reflection_status == ReflectionStatus.RETURNED)
+
+
+def _can_act(week: WeekProgress, task: Task) -> bool:
+    if task == Task.ATTENDANCE:
+        return False
+    if task == Task.REFLECTION:
+        return week.reflection_status != ReflectionStatus.SUBMITTED
+    if task == Task.QUIZ:
+        return not week.quiz_pending
+    return True
 
 
 def _present_share(weeks: list[WeekProgress]) -> float:

@@ -168,13 +168,13 @@ def review_reflection(reviewer: User, version: ReflectionVersion, week: Week, *,
     if reflection.versions[-1].id != version.id:
         raise RuleError(_l("The trainee sent a newer version; review that one."))
     if decision not in ("accepted", "returned"):
-        raise RuleError(_l("Choose whether to accept the reflection or return it for revision."))
+        raise RuleError(_l("Choose whether to accept the reflection or return it for revision."), field="decision")
     levels = {c.id: {lv.points for lv in c.levels} for c in week.rubric}
     if set(scores) != set(levels) or any(scores[c] not in levels[c] for c in levels):
-        raise RuleError(_l("Choose one level for every rubric criterion."))
+        raise RuleError(_l("Choose one level for every rubric criterion."), field="rubric")
     feedback = (feedback or "").strip()
     if decision == "returned" and not feedback:
-        raise RuleError(_l("Write what he should revise before returning the reflection."))
+        raise RuleError(_l("Write what he should revise before returning the reflection."), field="feedback")
     # Claim the version with a conditional update, so two facilitators saving at once give one review.
     claimed = db.session.execute(
         update(ReflectionVersion).where(ReflectionVersion.id == version.id, ReflectionVersion.decision.is_(None))

@@ -135,7 +135,7 @@ def review(item_id: int):
     trainee = trainee_or_404(current_user, enrollment.user_id)
     week = current_course().week(version.reflection.week)
     form = EmptyForm()
-    error = None
+    error = error_field = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -149,7 +149,7 @@ def review(item_id: int):
                                        scores=scores, feedback=request.form.get("feedback", ""), now=utcnow())
         except RuleError as grading_error:
             db.session.rollback()
-            error = grading_error.message
+            error, error_field = grading_error.message, grading_error.field
         else:
             db.session.commit()
             flash(_("Review saved. %(name)s will see it on his reflection page.", name=trainee.display_name),
@@ -159,7 +159,7 @@ def review(item_id: int):
             return redirect(url_for("facilitate.trainee", trainee_id=trainee.id))
     history = [v for v in version.reflection.versions if v.id != version.id]
     return render_template("facilitate/review.html", version=version, week=week, trainee=trainee,
-                           history=history, form=form, error=error,
+                           history=history, form=form, error=error, error_field=error_field,
                            chosen={k[2:]: v for k, v in request.form.items() if k.startswith("c-")}), \
         (422 if error else 200)
 
