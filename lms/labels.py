@@ -25,6 +25,11 @@ class Labels:
     task: dict
     reflection: dict
     attendance: dict
+    certificate: dict  # a certificate's status
+    check: dict  # the outcome of verifying a code
+    reason: dict  # why a certificate was revoked
+    yes: str
+    no: str
 
 
 @lru_cache(maxsize=4)
@@ -38,4 +43,10 @@ def labels_for(locale: str) -> Labels:
                     "returned": _("Returned for revision"), "accepted": _("Accepted")},
         attendance={None: _("Not taken yet"), "present": _("Present"), "late": _("Late"), "absent": _("Absent"),
                     "excused": _("Excused"), "not_applicable": _("Not applicable")},
+        certificate={"valid": _("valid"), "revoked": _("revoked"), "suspended": _("suspended")},
+        check={"valid": _("valid"), "revoked": _("revoked"), "suspended": _("suspended"), "not_found": _("not found"),
+               "malformed": _("mistyped code")},
+        reason={code: str(name) for code, name in REASON_NAMES.items()},
+        yes=_("yes"),
+        no=_("no"),
     )

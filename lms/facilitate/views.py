@@ -2,6 +2,7 @@
 
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from lms.exports import csv_response
 from lms.extensions import db
 from lms.facilitate import services
 from lms.forms import EmptyForm
+from lms.labels import labels_for
 from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
@@ -242,16 +244,19 @@ def gradebook_csv(cohort_id: int):
         header += [_("W%(n)s quiz %%", n=w), _("W%(n)s reflection", n=w), _("W%(n)s attendance", n=w),
                    _("W%(n)s complete", n=w)]
     header += [_("Weeks complete"), _("Attendance %")]
+    words = labels_for(str(get_locale()))  # statuses in words, in the reader's language
     lines = []
     for r in rows:
         line = [r.user.display_name, r.user.username]
         for w in r.progress.weeks:
-            line += ["" if w.quiz_best_percent is None else f"{w.quiz_best_percent:.0f}", w.reflection_status or "",
-                     w.attendance or "", _("yes") if w.is_complete else _("no")]
+            attendance = words.attendance["not_applicable"] if w.before_joining else (
+                words.attendance[w.attendance] if w.attendance else "")
+            line += ["" if w.quiz_best_percent is None else f"{w.quiz_best_percent:.0f}",
+                     words.reflection[w.reflection_status] if w.reflection_status else "",
+                     attendance, words.yes if w.is_complete else words.no]
         line += [r.progress.weeks_complete, f"{r.progress.attendance_so_far:.0f}"]
         lines.append(line)
-    filename = f"gradebook-cohort-{cohort.id}.csv"
-    return csv_response(header, lines, filename)
+    return csv_response(header, lines, _("gradebook-cohort-%(id)s.csv", id=cohort.id))
 
 
 @bp.post("/trainees/<id:trainee_id>/reset-link")

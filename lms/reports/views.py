@@ -47,6 +47,6 @@ def impact():
 def impact_csv():
     """The anonymised paired data (no names, no pseudonyms, shuffled), for the programme's own analysis."""
     _all, cohorts, _chosen = _cohorts()
-    rows = services.paired_rows(cohorts, current_course())
+    rows = services.paired_rows(cohorts, current_course(), str(get_locale()), _("Total"))
     header = ["grupo", "encuesta", "medida", "inicio", "final"]
-    return csv_response(header, rows, "impacto.csv")
+    return csv_response(header, rows, _("impact.csv"))

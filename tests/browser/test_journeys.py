@@ -388,7 +388,7 @@ def test_verifier_checks_a_csv_of_codes(browser, live_server, tmp_path, js):
         context.close()
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [(r["estado"], r["coincide_nombre"]) for r in rows] == [
-        ("valid", "si"), ("not_found", ""), ("malformed", "")]
+        ("válido", "sí"), ("no encontrado", ""), ("código mal escrito", "")]
     assert rows[0]["nombre_certificado"] == "Juan Carlos Huamaní Torres"
 
 

@@ -216,9 +216,9 @@ def test_municipality_verifies_a_csv_of_codes_with_semicolons_bom_and_formulas(c
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0].split(";")[:2] == ["codigo", "estado"]
-    assert lines[1].split(";")[1] == "valid" and lines[1].endswith(";si")
-    assert lines[2].startswith("'=cmd") and lines[2].split(";")[1] == "malformed"
-    assert lines[3].split(";")[1] in ("malformed", "not_found")
+    assert lines[1].split(";")[1] == "válido" and lines[1].endswith(";sí")
+    assert lines[2].startswith("'=cmd") and lines[2].split(";")[1] == "código mal escrito"
+    assert lines[3].split(";")[1] in ("código mal escrito", "no encontrado")
 
 
 def test_a_broken_csv_gets_a_clear_message(client, auth, world):

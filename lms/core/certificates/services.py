@@ -298,15 +298,21 @@ def name_key(name: str) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def bulk_rows(rows: list[dict], results: list[Verification]) -> tuple[list[str], list[list]]:
-    """The answer CSV: each row's code, status, printed name, course, date and whether the given name matches."""
+def bulk_rows(rows: list[dict], results: list[Verification], words) -> tuple[list[str], list[list]]:
+    """The answer CSV: each row's code, status, printed name, course, date and whether the given name matches.
+
+    The column names stay the same in every language (scripts read them); the values are in ``words``
+    (``lms.labels.labels_for``), the reader's language.
+    """
     header = ["codigo", "estado", "nombre_certificado", "curso", "fecha_emision", "coincide_nombre"]
     out = []
     for row, result in zip(rows, results):
         cert = result.certificate
         given = row.get("nombre") or row.get("name") or ""
-        match = "" if not given or cert is None else ("si" if name_key(given) == name_key(cert.holder_name) else "no")
-        out.append([row["codigo"], result.status, cert.holder_name if cert else "", cert.course_title if cert else "",
+        match = "" if not given or cert is None else (words.yes if name_key(given) == name_key(cert.holder_name)
+                                                      else words.no)
+        out.append([row["codigo"], words.check.get(result.status, result.status), cert.holder_name if cert else "",
+                    cert.course_title if cert else "",
                     table_date(cert.issued_on) if cert else "", match])
     return header, out
 
