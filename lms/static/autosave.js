@@ -124,10 +124,9 @@
       var el = document.getElementById(id);
       if (!el || el.form !== form) { return; }
       if (el.type === "radio" || el.type === "checkbox") { el.checked = stored[id]; } else { el.value = stored[id]; }
+      el.dispatchEvent(new Event("input", { bubbles: true })); // the word count, and a save to the server
     });
     tell(words.restored);
-    form.dispatchEvent(new Event("input"));
-    schedule();
   }
 
   form.addEventListener("input", schedule);

@@ -120,3 +120,30 @@ def test_reflection_written_offline_is_kept_and_sent_once(phone, live_server):
     assert sent_versions(live_server, REFLECTION_WEEK) == [first + second]
     # 22 words: sent, with a gentle word about the length the week suggests.
     expect(page.locator(".flash.info")).to_contain_text("tiene 22 palabras")
+
+
+def test_answers_that_never_reached_the_server_are_put_back_on_the_next_visit(phone, live_server):
+    context, page = phone
+    week = 4
+    page.goto(f"{live_server.url}/weeks/{week}/quiz")
+    question = quiz_questions("es", week)[0]
+    right = model_answer(question)
+
+    # Every save is lost on the way (a connection that drops requests while the phone thinks it is online).
+    def drop_posts(route):
+        if route.request.method == "POST":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(rf".*/weeks/{week}/quiz$"), drop_posts)
+    answer(page, question, right)
+    expect(page.locator(".autosave-status")).to_have_text(
+        "No pudimos guardar tu borrador ahora; queda guardado en este dispositivo.")
+    page.unroute(re.compile(rf".*/weeks/{week}/quiz$"))
+
+    # The next visit puts the answer back, says so, and saves it.
+    page.reload()
+    expect(page.locator("#offline-notice")).to_contain_text("Recuperamos respuestas de este dispositivo")
+    assert_answered(page, question, right)
+    expect(page.locator(".autosave-status")).to_have_text("Borrador guardado.")
