@@ -1,9 +1,10 @@
 """Languages: Spanish first, English beside it; the choice is remembered for the person."""
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_decimal, format_percent
 from flask_login import current_user
 
+from lms.core.dates import date_filter, datetime_filter
 from lms.extensions import babel
 
 
@@ -22,5 +23,6 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, decimal=format_decimal, percent=format_percent
+        # Dates in Lima, in the project's three formats: lms/core/dates.py.
+        date=date_filter, datetime=datetime_filter, decimal=format_decimal, percent=format_percent
     )

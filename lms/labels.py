@@ -8,6 +8,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# Why a certificate was revoked, in words: the codes stay in the database and the JSON API.
+REASON_NAMES = {
+    "error_emision": _l("issued in error"),
+    "fraude": _l("fraud"),
+    "reemitido": _l("replaced by a new certificate"),
+    "otro": _l("other reason"),
+}
 
 
 @dataclass(frozen=True)
@@ -16,6 +25,11 @@ class Labels:
     task: dict
     reflection: dict
     attendance: dict
+    certificate: dict  # a certificate's status
+    check: dict  # the outcome of verifying a code
+    reason: dict  # why a certificate was revoked
+    yes: str
+    no: str
 
 
 @lru_cache(maxsize=4)
@@ -28,5 +42,11 @@ def labels_for(locale: str) -> Labels:
         reflection={None: _("Not started"), "draft": _("Draft"), "submitted": _("Sent, waiting for your facilitator"),
                     "returned": _("Returned for revision"), "accepted": _("Accepted")},
         attendance={None: _("Not taken yet"), "present": _("Present"), "late": _("Late"), "absent": _("Absent"),
-                    "excused": _("Excused")},
+                    "excused": _("Excused"), "not_applicable": _("Not applicable")},
+        certificate={"valid": _("valid"), "revoked": _("revoked"), "suspended": _("suspended")},
+        check={"valid": _("valid"), "revoked": _("revoked"), "suspended": _("suspended"), "not_found": _("not found"),
+               "malformed": _("mistyped code")},
+        reason={code: str(name) for code, name in REASON_NAMES.items()},
+        yes=_("yes"),
+        no=_("no"),
     )

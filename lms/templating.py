@@ -8,9 +8,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms.charts import number
 from lms.content.markdown import render_user_markdown
 from lms.core.certificates.codes import format_code
-from lms.labels import labels_for
+from lms.forms import error_list
+from lms.labels import REASON_NAMES, labels_for
 from lms.localized import LANGUAGE_NAMES
 from lms.models import Role
 
@@ -20,13 +22,6 @@ ROLE_NAMES = {
     Role.COORDINATOR.value: _l("Coordinator"),
     Role.VERIFIER.value: _l("Verifier (municipality)"),
     Role.ADMIN.value: _l("Administrator"),
-}
-
-REASON_NAMES = {
-    "error_emision": _l("issued in error"),
-    "fraude": _l("fraud"),
-    "reemitido": _l("replaced by a new certificate"),
-    "otro": _l("other reason"),
 }
 
 NAV = {
@@ -45,8 +40,10 @@ NAV = {
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.globals["error_list"] = error_list  # the summary of a form's errors: _macros.error_summary
     # Written once for every template: `{{ cert.code|code }}`, `{{ text|user_markdown }}`.
-    app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown)
+    app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown,
+                                 number=number)  # one rounding for charts and tables: lms.charts.number
     css = Path(app.static_folder) / "style.css"
     static_version = hashlib.sha256(css.read_bytes()).hexdigest()[:8] if css.exists() else "0"
 

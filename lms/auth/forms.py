@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.widgets import PasswordInput
 
 from lms.core.passwords import password_problem
 
@@ -37,7 +38,14 @@ class JoinForm(NewPasswordMixin, FlaskForm):
         description=_l("3 to 40 letters, numbers, dots, hyphens or underscores; no spaces."),
         validators=[DataRequired(), Length(min=3, max=40)],
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), _strong_password])
+    # Shown again after an error elsewhere, when the view has found it fine (see auth.views.join).
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _strong_password],
+                             widget=PasswordInput(hide_value=False))
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+        widget=PasswordInput(hide_value=False),
+    )
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):

@@ -10,10 +10,11 @@ from werkzeug.security import check_password_hash
 
 from lms import audit
 from lms.clock import utcnow
-from lms.core.accounts import create_user, normalize_username
+from lms.core.accounts import create_user, normalize_username, username_problem
 from lms.core.errors import RuleError
+from lms.core.rosters import enroll
 from lms.extensions import db, limiter
-from lms.models import Cohort, Enrollment, PasswordReset, User
+from lms.models import Cohort, PasswordReset, User
 
 # A real hash, so that an unknown username costs as much time as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$RQBvqCEW7g95yNY7$cb149b1cb3b3367545cfaa05fa2966566b5f326efa24b317b1526d4c9769fa95f7caf1fe4e11eb6a97aad99ba017c286c551ba29f531397f677533955e24f1da"
@@ -78,12 +79,27 @@ def find_open_cohort(code: str, now: datetime) -> Cohort:
 
 
 
+def join_problems(code: str | None, username: str | None, now: datetime) -> list[tuple[str, str]]:
+    """What is wrong with an invite code and a username, as (field, message) pairs; empty values are the form's to report."""
+    problems = []
+    if code:
+        try:
+            find_open_cohort(code, now)
+        except RuleError as error:
+            problems.append((error.field, error.message))
+    if username:
+        problem = username_problem(normalize_username(username))
+        if problem:
+            problems.append(("username", problem))
+    return problems
+
+
 def join_cohort(*, code: str, display_name: str, username: str, password: str, locale: str,
                 now: datetime) -> User:
     """Create a trainee account enrolled in the cohort of invite ``code``; the caller commits."""
     cohort = find_open_cohort(code, now)
     user = create_user(username=username, display_name=display_name, password=password, locale=locale)
-    db.session.add(Enrollment(user=user, cohort=cohort))
+    enroll(user, cohort, now)
     audit.record(user, "enrollment.join", user, cohort_id=cohort.id)
     return user
 

@@ -79,7 +79,20 @@ def join():
         flash(_("You already have an account. Log out first to create another one."), "info")
         return redirect(url_for("learn.home"))
     form = JoinForm(invite_code=request.args.get("code", ""))
-    if form.validate_on_submit():
+    form.password.description = _("At least %(n)s characters. A short sentence you will remember works well.",
+                                  n=current_app.config["PASSWORD_MIN_LENGTH"])
+    valid = False
+    if form.is_submitted():
+        valid = form.validate()
+        # The invite code and the username are checked even when another field is wrong: every problem at once.
+        for name, problem in services.join_problems(form.invite_code.data, form.username.data, utcnow()):
+            field = getattr(form, name)
+            if not field.errors:
+                field.errors = [*field.errors, problem]
+                valid = False
+        if form.password.errors or form.confirm.errors:
+            form.password.data = form.confirm.data = ""  # a password is shown again only when it was fine
+    if valid:
         try:
             user = services.join_cohort(
                 code=form.invite_code.data, display_name=form.display_name.data,

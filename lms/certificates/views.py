@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
+from lms.certificates.forms import RevokeForm
 from lms.clock import utcnow
 from lms.content.loader import current_course
 from lms.core.certificates import services
@@ -17,7 +18,7 @@ from lms.core.errors import RuleError
 from lms.core.rosters import enrollments_of
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.models import Certificate, Cohort, RevocationReason, Role
+from lms.models import Certificate, Cohort, Role
 from lms.routing import public_base_url
 
 bp = Blueprint("certificates", __name__)
@@ -34,7 +35,19 @@ def index():
     issued = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                 .order_by(Certificate.issued_dt.desc()).limit(500)).all()
     return render_template("certificates/index.html", candidates=candidates, issued=issued, form=EmptyForm(),
-                           reasons=list(RevocationReason))
+                           revoked=_revoked_reasons([c.enrollment.user_id for c in candidates]),
+                           revoke_form=RevokeForm(formdata=None))
+
+
+def _revoked_reasons(user_ids: list[int]) -> dict[int, str]:
+    """Why each of these people's last revoked certificate was revoked: the coordinator should know before
+    issuing again, and nobody whose certificate was revoked is ticked for him."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(Certificate.user_id, Certificate.revoked_reason)
+                              .where(Certificate.user_id.in_(user_ids), Certificate.revoked_dt.is_not(None))
+                              .order_by(Certificate.revoked_dt))
+    return {user_id: reason for user_id, reason in rows}
 
 
 @bp.post("/manage/certificates/issue")
@@ -49,6 +62,11 @@ def issue():
     chosen = {int(v) for v in request.form.getlist("enrollment") if v.isdigit()}
     enrollments = [e for e in enrollments_of(list(db.session.scalars(select(Cohort.id)))) if e.id in chosen]
     candidates = {c.enrollment.id: c for c in services.eligible(enrollments, course, now)}
+    if len(candidates) > 1 and request.form.get("confirmed") != "1":
+        # More than one certificate at once: show who, with the names as they will print, and ask again.
+        chosen_rows = [(candidates[e.id], " ".join(request.form.get(f"name-{e.id}", e.user.display_name).split()))
+                       for e in enrollments if e.id in candidates]
+        return render_template("certificates/confirm_issue.html", rows=chosen_rows, form=form)
     issued, problems = 0, []
     for enrollment in enrollments:
         candidate = candidates.get(enrollment.id)
@@ -77,18 +95,22 @@ def issue():
 @bp.post("/manage/certificates/<id:certificate_id>/revoke")
 @role_required(Role.COORDINATOR)
 def revoke(certificate_id: int):
-    """Revoke a certificate (the record stays), optionally issuing a new one with a new code."""
+    """Revoke a certificate (the record stays), optionally issuing a new one with a new code; asks first."""
     certificate = db.get_or_404(Certificate, certificate_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    reason = request.form.get("reason", "")
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return render_template("certificates/confirm_revoke.html", certificate=certificate, form=form), 422
+    name = " ".join((form.name.data or certificate.holder_name).split())
+    if not form.is_confirmed:
+        return render_template("certificates/confirm_revoke.html", certificate=certificate, form=form, name=name)
     try:
-        if request.form.get("reissue") == "1":
-            new = services.reissue(current_user, certificate, current_course(),
-                                   printed_name=request.form.get("name") or certificate.holder_name, now=utcnow())
+        if form.reissue.data:
+            new = services.reissue(current_user, certificate, current_course(), printed_name=name, now=utcnow())
             message = _("Certificate revoked and re-issued with the code %(code)s.", code=format_code(new.code))
         else:
-            services.revoke(current_user, certificate, reason, utcnow())
+            services.revoke(current_user, certificate, form.reason.data, utcnow())
             message = _("Certificate %(code)s revoked.", code=format_code(certificate.code))
     except RuleError as error:
         db.session.rollback()

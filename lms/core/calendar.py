@@ -39,6 +39,14 @@ def current_week(cohort: Cohort, now: datetime, overrides: Mapping[int, date], w
     return max(opened, default=0)
 
 
+def joining_week(cohort: Cohort, now: datetime, overrides: Mapping[int, date], weeks: int) -> int:
+    """The week in which someone joining ``cohort`` at ``now`` starts: the cohort's current one (1 before it begins).
+
+    Its workshop may still be ahead of him that week; the ones of earlier weeks are behind him for good.
+    """
+    return max(1, current_week(cohort, now, overrides, weeks))
+
+
 def cohort_overrides(cohort: Cohort) -> dict[int, date]:
     """One cohort's own week dates, from its ``week_dates`` (already loaded with a trainee's account)."""
     return {w.week: w.opens_on for w in cohort.week_dates}

@@ -4,7 +4,9 @@ A week is complete for a trainee when the lesson was opened, the quiz passed (be
 at or above the pass mark), the reflection accepted by a facilitator, and — where the workshop
 counts — his attendance is present, late or excused. The course is complete when all twelve weeks
 are and he was present (or late) at no less than the course's minimum share of the workshops that
-count: an excused absence completes its week but does not raise the attendance rate.
+count: an excused absence completes its week but does not raise the attendance rate. Workshops held
+before he joined the cohort (weeks before ``Enrollment.first_week``) do not apply to him: they are
+neither asked of him nor counted, and their online work is catch-up, never lateness.
 
 `progress_for` reads everything for many enrollments in a fixed number of queries, so a page
 costs the same for a cohort of 5 as for one of 300.
@@ -68,6 +70,8 @@ class WeekProgress:
     attendance: str | None
     attendance_counts: bool
     survey_pending: bool = False  # week 1: the pre survey; week 12: the post survey
+    # Its workshop was held before he joined the cohort: no attendance is asked of him, none counts.
+    before_joining: bool = False
     # What is still to do this week, in the order a trainee does it. Worked out once, at creation:
     # a 300-trainee gradebook asks it of 3,600 weeks, several times each.
     remaining: tuple[Task, ...] = field(init=False)
@@ -78,6 +82,11 @@ class WeekProgress:
     @property
     def attended(self) -> bool:
         return self.attendance in ATTENDED
+
+    @property
+    def attendance_applies(self) -> bool:
+        """His attendance at this week's workshop is asked for and counts in his share."""
+        return self.attendance_counts and not self.before_joining
 
     def _remaining(self) -> tuple[Task, ...]:
         todo = []
@@ -91,7 +100,7 @@ class WeekProgress:
             todo.append(Task.REFLECTION)
         if self.survey_pending and self.week != 1:
             todo.append(Task.SURVEY)
-        if self.attendance_counts and not self.attended:
+        if self.attendance_applies and not self.attended:
             todo.append(Task.ATTENDANCE)
         return tuple(todo)
 
@@ -125,20 +134,24 @@ class CourseProgress:
     @property
     def attendance_rate(self) -> float:
         """Percent of all the workshops that count where he was present or late: the completion rule."""
-        return _present_share([w for w in self.weeks if w.attendance_counts])
+        return _present_share([w for w in self.weeks if w.attendance_applies])
 
     @property
     def attendance_so_far(self) -> float:
         """The same share over the workshops held so far, for showing progress during the course."""
-        return _present_share([w for w in self.weeks if w.attendance_counts and (w.is_open or w.attendance)])
+        return _present_share([w for w in self.weeks if w.attendance_applies and (w.is_open or w.attendance)])
 
     @property
     def absences(self) -> int:
         return sum(w.attendance == AttendanceStatus.ABSENT for w in self.weeks)
 
     def overdue(self, this_week: int) -> tuple[int, ...]:
-        """Open weeks before ``this_week`` (the cohort's current one) that are not complete."""
-        return tuple(w.week for w in self.weeks if w.is_open and w.week < this_week and not w.is_complete)
+        """Open weeks before ``this_week`` (the cohort's current one) that are not complete.
+
+        Weeks from before he joined are catch-up work, not lateness: they never make him overdue.
+        """
+        return tuple(w.week for w in self.weeks
+                     if w.is_open and w.week < this_week and not w.before_joining and not w.is_complete)
 
     def is_at_risk(self, this_week: int) -> bool:
         """The at-risk rule: two absences or more, or an earlier week left incomplete."""
@@ -150,13 +163,34 @@ class CourseProgress:
 
     @property
     def next_step(self) -> tuple[int, Task] | None:
-        """The first thing left to do in the earliest open week, or None when nothing open is left."""
+        """The first thing he can do now in the earliest open week, or None when nothing open is left to him.
+
+        Waiting is not a step: a workshop is attended in person, a sent reflection or an essay answer
+        waits for the facilitator. A returned reflection comes first: someone is waiting for it.
+        """
+        if self.returned_reflections:
+            return self.returned_reflections[0], Task.REFLECTION
         for week in self.weeks:
             if week.is_open:
                 for task in week.remaining:
-                    if task != Task.ATTENDANCE:
+                    if _can_act(week, task):
                         return week.week, task
         return None
+
+    @property
+    def returned_reflections(self) -> tuple[int, ...]:
+        """Weeks whose reflection his facilitator returned for revision."""
+        return tuple(w.week for w in self.weeks if w.reflection_status == ReflectionStatus.RETURNED)
+
+
+def _can_act(week: WeekProgress, task: Task) -> bool:
+    if task == Task.ATTENDANCE:
+        return False
+    if task == Task.REFLECTION:
+        return week.reflection_status != ReflectionStatus.SUBMITTED
+    if task == Task.QUIZ:
+        return not week.quiz_pending
+    return True
 
 
 def _present_share(weeks: list[WeekProgress]) -> float:
@@ -244,6 +278,7 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
                 attendance=attendance.get(key),
                 attendance_counts=week.attendance_counts,
                 survey_pending=_survey_pending(surveys, enrollment.id, phases[week.number]),
+                before_joining=week.number < enrollment.first_week,
             ))
         result[enrollment.id] = CourseProgress(enrollment_id=enrollment.id, weeks=tuple(weeks),
                                                min_attendance=course.min_attendance)

@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from lms.content.loader import current_course
 from lms.content.model import Course
-from lms.core.calendar import current_week, overrides_for
+from lms.core.calendar import cohort_overrides, current_week, joining_week, overrides_for
 from lms.core.progress import CourseProgress, progress_for
 from lms.extensions import db
 from lms.models import Cohort, Enrollment, User
@@ -20,6 +21,15 @@ def enrollments_of(cohort_ids) -> list[Enrollment]:
         .where(Enrollment.cohort_id.in_(list(cohort_ids)), User.is_active.is_(True))
         .options(joinedload(Enrollment.user), joinedload(Enrollment.cohort))
         .order_by(User.display_name)))
+
+
+def enroll(user: User, cohort: Cohort, now: datetime) -> Enrollment:
+    """Put ``user`` on ``cohort``'s roster from its current week on: workshops already held do not apply to him."""
+    weeks = len(current_course().weeks)
+    enrollment = Enrollment(user=user, cohort=cohort,
+                            first_week=joining_week(cohort, now, cohort_overrides(cohort), weeks))
+    db.session.add(enrollment)
+    return enrollment
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from lms.auth.services import join_cohort
 from lms.clock import utcnow
 from lms.core.accounts import create_user
-from lms.core.calendar import lima_today
+from lms.core.calendar import lima_today, week_opens_at
 from lms.core.secrets import instance_secret
 from lms.extensions import db
 from lms.manage.services import create_cohort, format_invite_code
@@ -75,8 +75,10 @@ def _account(spec: DemoAccount, password: str, cohorts: dict[str, Cohort], admin
     """Staff accounts are created by the administrator; a trainee joins with his cohort's invite code."""
     user = db.session.scalar(select(User).where(User.username == spec.username))
     if user is None and spec.cohort:
+        # He joined on the cohort's first workshop day, so every workshop applies to him.
         user = join_cohort(code=cohorts[spec.cohort].invite_code, display_name=spec.display_name,
-                           username=spec.username, password=password, locale="es", now=utcnow())
+                           username=spec.username, password=password, locale="es",
+                           now=week_opens_at(cohorts[spec.cohort], 1, {}))
     elif user is None:
         user = create_user(username=spec.username, display_name=spec.display_name, password=password,
                            role=spec.role, actor=admin)

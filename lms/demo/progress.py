@@ -10,6 +10,7 @@ from lms.clock import utcnow
 from lms.content.gift import Question
 from lms.content.loader import current_course
 from lms.content.model import Course
+from lms.core.calendar import week_opens_at
 from lms.extensions import db
 from lms.facilitate import services as facilitate
 from lms.learn import services as learn
@@ -103,8 +104,9 @@ def _graduating_class(graduate: User, password: str) -> list[User]:
         username = f"demo-promotor-{number}"
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            user = join_cohort(code=graduate.enrollment.cohort.invite_code, display_name=name, username=username,
-                               password=password, locale="es", now=utcnow())
+            cohort = graduate.enrollment.cohort
+            user = join_cohort(code=cohort.invite_code, display_name=name, username=username, password=password,
+                               locale="es", now=week_opens_at(cohort, 1, {}))  # from the first workshop on
             db.session.flush()
         people.append(user)
     return people

@@ -44,7 +44,7 @@ def gradebook_cells(row: TraineeRow) -> list[tuple[str, bool]]:
     for w in row.progress.weeks:
         score = "–" if w.quiz_best_percent is None else f"{w.quiz_best_percent:.0f}"
         cells.append((f"{score} {REFLECTION_MARKS.get(w.reflection_status, '–')} "
-                      f"{ATTENDANCE_MARKS.get(w.attendance, '–')}", w.is_complete))
+                      f"{'n/a' if w.before_joining else ATTENDANCE_MARKS.get(w.attendance, '–')}", w.is_complete))
     return cells
 
 
@@ -63,17 +63,23 @@ def attendance_of(cohort: Cohort, week: int) -> dict[int, Attendance]:
         select(Attendance).where(Attendance.cohort_id == cohort.id, Attendance.week == week))}
 
 
-def mark_attendance(marker: User, cohort: Cohort, week: int, statuses: dict[int, str], now: datetime) -> int:
-    """Record each trainee's attendance at a workshop; returns how many records changed.
+def mark_attendance(marker: User, cohort: Cohort, week: int, statuses: dict[int, str], now: datetime,
+                    shown: dict[int, str] | None = None) -> int:
+    """Record the attendance a facilitator marked at a workshop; returns how many records changed.
 
-    Only enrollments of ``cohort`` are accepted, so a forged id cannot touch another cohort.
+    ``statuses`` holds what the form sent for each trainee ("" where nothing is marked), ``shown``
+    what the page showed when it was drawn. Only a row whose mark differs from what was shown is
+    written: saving a week to correct one man touches nobody else, and a blank row records nothing.
+    Only enrollments of ``cohort`` that had joined by ``week`` are accepted, so a forged id cannot
+    touch another cohort and nobody is marked for a workshop held before he joined.
     """
     valid = {s.value for s in AttendanceStatus}
-    members = {e.id for e in enrollments_of([cohort.id])}
+    shown = shown or {}
+    members = {e.id for e in enrollments_of([cohort.id]) if e.first_week <= week}
     existing = attendance_of(cohort, week)
     changed = 0
     for enrollment_id, status in statuses.items():
-        if enrollment_id not in members or status not in valid:
+        if enrollment_id not in members or status not in valid or status == shown.get(enrollment_id, ""):
             continue
         record = existing.get(enrollment_id)
         if record is None and _insert_attendance(marker, cohort, week, enrollment_id, status, now):
@@ -90,6 +96,14 @@ def mark_attendance(marker: User, cohort: Cohort, week: int, statuses: dict[int,
         audit.record(marker, "attendance.mark", cohort, cohort_id=cohort.id, week=week,
                      enrollment_id=enrollment_id, before=before, after=status)
     return changed
+
+
+def mark_unmarked_present(marker: User, cohort: Cohort, week: int, now: datetime) -> int:
+    """The deliberate "everyone present" of a facilitator: every trainee of the week not yet marked becomes present."""
+    marked = attendance_of(cohort, week)
+    unmarked = {e.id: AttendanceStatus.PRESENT.value for e in enrollments_of([cohort.id])
+                if e.first_week <= week and e.id not in marked}
+    return mark_attendance(marker, cohort, week, unmarked, now)
 
 
 def _insert_attendance(marker: User, cohort: Cohort, week: int, enrollment_id: int, status: str,
@@ -154,13 +168,13 @@ def review_reflection(reviewer: User, version: ReflectionVersion, week: Week, *,
     if reflection.versions[-1].id != version.id:
         raise RuleError(_l("The trainee sent a newer version; review that one."))
     if decision not in ("accepted", "returned"):
-        raise RuleError(_l("Choose whether to accept the reflection or return it for revision."))
+        raise RuleError(_l("Choose whether to accept the reflection or return it for revision."), field="decision")
     levels = {c.id: {lv.points for lv in c.levels} for c in week.rubric}
     if set(scores) != set(levels) or any(scores[c] not in levels[c] for c in levels):
-        raise RuleError(_l("Choose one level for every rubric criterion."))
+        raise RuleError(_l("Choose one level for every rubric criterion."), field="rubric")
     feedback = (feedback or "").strip()
     if decision == "returned" and not feedback:
-        raise RuleError(_l("Write what he should revise before returning the reflection."))
+        raise RuleError(_l("Write what he should revise before returning the reflection."), field="feedback")
     # Claim the version with a conditional update, so two facilitators saving at once give one review.
     claimed = db.session.execute(
         update(ReflectionVersion).where(ReflectionVersion.id == version.id, ReflectionVersion.decision.is_(None))

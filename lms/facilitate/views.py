@@ -2,6 +2,7 @@
 
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from lms.extensions import db
 from lms.facilitate import services
 from lms.facilitate.forms import NoteForm
 from lms.forms import EmptyForm
+from lms.labels import labels_for
 from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
@@ -91,17 +93,22 @@ def cohort_week(cohort_id: int, number: int):
 
 @bp.route("/cohorts/<id:cohort_id>/attendance/<int:number>", methods=["GET", "POST"])
 def attendance(cohort_id: int, number: int):
-    """Take (or correct) the attendance of one workshop: everyone present until changed."""
+    """Take (or correct) the attendance of one workshop: nobody is marked until the facilitator marks him."""
     cohort = cohort_or_404(current_user, cohort_id)
     week = current_course().week(number) or abort(404)
     form = EmptyForm()
     enrollments = enrollments_of([cohort.id])
     if form.validate_on_submit():
-        # Read by hand: one choice per trainee of the roster.
+        # Read by hand: one radio group per trainee, and beside it what the page showed him as.
         statuses = {e.id: request.form.get(f"e-{e.id}", "") for e in enrollments}
-        changed = services.mark_attendance(current_user, cohort, number, statuses, utcnow())
+        shown = {e.id: request.form.get(f"shown-{e.id}", "") for e in enrollments}
+        changed = services.mark_attendance(current_user, cohort, number, statuses, utcnow(), shown)
+        if request.form.get("action") == "all_present":
+            changed += services.mark_unmarked_present(current_user, cohort, number, utcnow())
         db.session.commit()
         flash(_("Attendance saved (%(n)s changes).", n=changed), "success")
+        if request.form.get("action") == "all_present":
+            return redirect(url_for("facilitate.attendance", cohort_id=cohort.id, number=number))
         return redirect(url_for("facilitate.cohort_week", cohort_id=cohort.id, number=number))
     records = services.attendance_of(cohort, number)
     return render_template("facilitate/attendance.html", cohort=cohort, week=week, enrollments=enrollments,
@@ -133,7 +140,7 @@ def review(item_id: int):
     trainee = trainee_or_404(current_user, enrollment.user_id)
     week = current_course().week(version.reflection.week)
     form = EmptyForm()
-    error = None
+    error = error_field = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -147,7 +154,7 @@ def review(item_id: int):
                                        scores=scores, feedback=request.form.get("feedback", ""), now=utcnow())
         except RuleError as grading_error:
             db.session.rollback()
-            error = grading_error.message
+            error, error_field = grading_error.message, grading_error.field
         else:
             db.session.commit()
             flash(_("Review saved. %(name)s will see it on his reflection page.", name=trainee.display_name),
@@ -157,7 +164,7 @@ def review(item_id: int):
             return redirect(url_for("facilitate.trainee", trainee_id=trainee.id))
     history = [v for v in version.reflection.versions if v.id != version.id]
     return render_template("facilitate/review.html", version=version, week=week, trainee=trainee,
-                           history=history, form=form, error=error,
+                           history=history, form=form, error=error, error_field=error_field,
                            chosen={k[2:]: v for k, v in request.form.items() if k.startswith("c-")}), \
         (422 if error else 200)
 
@@ -237,16 +244,19 @@ def gradebook_csv(cohort_id: int):
         header += [_("W%(n)s quiz %%", n=w), _("W%(n)s reflection", n=w), _("W%(n)s attendance", n=w),
                    _("W%(n)s complete", n=w)]
     header += [_("Weeks complete"), _("Attendance %")]
+    words = labels_for(str(get_locale()))  # statuses in words, in the reader's language
     lines = []
     for r in rows:
         line = [r.user.display_name, r.user.username]
         for w in r.progress.weeks:
-            line += ["" if w.quiz_best_percent is None else f"{w.quiz_best_percent:.0f}", w.reflection_status or "",
-                     w.attendance or "", _("yes") if w.is_complete else _("no")]
+            attendance = words.attendance["not_applicable"] if w.before_joining else (
+                words.attendance[w.attendance] if w.attendance else "")
+            line += ["" if w.quiz_best_percent is None else f"{w.quiz_best_percent:.0f}",
+                     words.reflection[w.reflection_status] if w.reflection_status else "",
+                     attendance, words.yes if w.is_complete else words.no]
         line += [r.progress.weeks_complete, f"{r.progress.attendance_so_far:.0f}"]
         lines.append(line)
-    filename = f"gradebook-cohort-{cohort.id}.csv"
-    return csv_response(header, lines, filename)
+    return csv_response(header, lines, _("gradebook-cohort-%(id)s.csv", id=cohort.id))
 
 
 @bp.post("/trainees/<id:trainee_id>/reset-link")

@@ -3,6 +3,7 @@
 Services take plain arguments and never touch the request; views commit.
 """
 
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -140,6 +141,8 @@ def submit_attempt(attempt: QuizAttempt, responses: dict, questions: tuple[Quest
 
 # ---------------------------------------------------------------- reflection
 
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
 def reflection_of(enrollment: Enrollment, week: int) -> Reflection | None:
     return db.session.scalar(select(Reflection).where(Reflection.enrollment_id == enrollment.id,
                                                       Reflection.week == week))
@@ -155,6 +158,25 @@ def _reflection_for_writing(enrollment: Enrollment, week: int) -> Reflection:
         except IntegrityError:
             reflection = reflection_of(enrollment, week)
     return reflection
+
+
+# What every week's prompt asks ("entre 150 y 400 palabras"): a guide, not a rule; a shorter text is sent.
+SUGGESTED_WORDS = (150, 400)
+
+
+def word_count(text: str | None) -> int:
+    """Words as a reader counts them: runs of letters or digits, so "—" and "*" are not words."""
+    return len(_WORD.findall(text or ""))
+
+
+def shorter_than_asked(text: str) -> str | None:
+    """A gentle note when a reflection is under the suggested length, or None."""
+    words = word_count(text)
+    low, high = SUGGESTED_WORDS
+    if 0 < words < low:
+        return str(_l("Your reflection has %(n)s words; the week suggests %(low)s to %(high)s. If you can, add an "
+                      "example from your life: your facilitator may ask for it.", n=words, low=low, high=high))
+    return None
 
 
 def check_reflection_text(text: str, max_chars: int) -> str:

@@ -18,6 +18,7 @@ from lms.core.surveys import phases_done
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import services
+from lms.learn.forms import ReflectionForm
 from lms.models import AttemptStatus, ReflectionStatus, Role
 
 bp = Blueprint("learn", __name__)
@@ -124,7 +125,10 @@ def quiz(number: int):
             # Submitted already (a double click, or another tab): show that attempt's result.
             done = next((a for a in attempts if a.id == attempt_id), None)
             if done is not None:
-                return redirect(url_for("learn.attempt", number=number, attempt_number=done.number))
+                result_page = url_for("learn.attempt", number=number, attempt_number=done.number)
+                if _wants_json():
+                    return jsonify(saved=False, submitted=True, next=result_page)
+                return redirect(result_page)
             abort(409)
         responses = _responses_from_form(questions)
         if request.form.get("action") == "submit":
@@ -132,6 +136,8 @@ def quiz(number: int):
             if missing:
                 services.save_draft(draft, responses, utcnow())
                 db.session.commit()
+                if _wants_json():
+                    return jsonify(saved=True, submitted=False, missing=missing), 422
                 flash(_("Answer every question before sending. Your answers so far are saved."), "error")
                 return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
                                        responses=responses, missing=set(missing), attempts=attempts, form=form), 422
@@ -140,6 +146,9 @@ def quiz(number: int):
             result_page = url_for("learn.attempt", number=number, attempt_number=draft.number)
             services.submit_attempt(draft, responses, questions, week.quiz.pass_mark, utcnow())
             db.session.commit()
+            if _wants_json():
+                # autosave.js forgets the phone's copy only on this answer, then opens the page itself.
+                return jsonify(saved=True, submitted=True, next=result_page)
             return redirect(result_page)
         saved = services.save_draft(draft, responses, utcnow())
         db.session.commit()
@@ -187,19 +196,24 @@ def reflection(number: int):
     if locked:
         return locked
     max_chars = current_app.config["REFLECTION_MAX_CHARS"]
-    form = EmptyForm()
+    form = ReflectionForm()
     error = None
-    text = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        text = request.form.get("text", "")
+        text = form.text.data or ""
         try:
-            if request.form.get("action") == "submit":
+            if form.is_submit:
                 services.submit_reflection(enrollment, number, text, utcnow(), max_chars)
                 db.session.commit()
                 flash(_("Your reflection was sent to your facilitator."), "success")
-                return redirect(url_for("learn.reflection", number=number))
+                short = services.shorter_than_asked(text)
+                if short:
+                    flash(short, "info")
+                page = url_for("learn.reflection", number=number)
+                if _wants_json():
+                    return jsonify(saved=True, submitted=True, next=page)
+                return redirect(page)
             services.save_reflection_draft(enrollment, number, text, utcnow(), max_chars)
             db.session.commit()
             if _wants_json():
@@ -209,13 +223,13 @@ def reflection(number: int):
         except RuleError as work_error:
             db.session.rollback()
             if _wants_json():
-                return jsonify(saved=False, error=str(work_error.message)), 422
+                return jsonify(saved=False, submitted=False, error=str(work_error.message)), 422
             error = work_error.message
+            form.text.errors = [error]
     reflection = services.reflection_of(enrollment, number)
-    if text is None:
-        text = reflection.draft_text if reflection else ""
+    if request.method == "GET":
+        form.text.data = reflection.draft_text if reflection else ""
     versions = list(reversed(reflection.versions)) if reflection else []
-    return render_template("learn/reflection.html", week=week, reflection=reflection, text=text, error=error,
-                           versions=versions, max_chars=max_chars, form=form,
-                           ReflectionStatus=ReflectionStatus), (422 if error else 200)
-
+    return render_template("learn/reflection.html", week=week, reflection=reflection, form=form, error=error,
+                           versions=versions, max_chars=max_chars, words=services.word_count(form.text.data),
+                           suggested=services.SUGGESTED_WORDS, ReflectionStatus=ReflectionStatus), (422 if error else 200)

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -15,6 +16,7 @@ from lms.core.calendar import overrides_for, week_opens_on
 from lms.core.errors import RuleError
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
+from lms.manage import audit_log as audit_sentences
 from lms.manage import services
 from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
 from lms.models import AuditEvent, Cohort, Enrollment, Role, User
@@ -236,5 +238,6 @@ def audit_log():
     events = db.session.scalars(query.options(joinedload(AuditEvent.actor)).limit(100).offset((page - 1) * 100)).all()
     actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name)).all()
-    return render_template("manage/audit.html", events=events, actions=actions, cohorts=cohorts, actor=actor,
+    return render_template("manage/audit.html", lines=audit_sentences.readable(events, str(get_locale())),
+                           actions=[(a, audit_sentences.action_name(a)) for a in actions], cohorts=cohorts, actor=actor,
                            action=action, cohort_id=cohort_id, page=page)

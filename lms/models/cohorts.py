@@ -55,6 +55,8 @@ class Enrollment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="RESTRICT"), index=True)
+    # The week he joined: workshops before it do not apply to him (see docs/course.md, late joiners).
+    first_week: Mapped[int] = mapped_column(default=1, server_default="1")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="enrollment", foreign_keys=[user_id])

@@ -79,11 +79,14 @@ def impact(cohorts: list[Cohort], course: Course, now: datetime, locale: str, to
                   pre_answered=pre_answered, measures=measures)
 
 
-def paired_rows(cohorts: list[Cohort], course: Course) -> list[list]:
+def paired_rows(cohorts: list[Cohort], course: Course, locale: str, total_label: str) -> list[list]:
     """The anonymised paired data: one row per person and measure, no pseudonym, in shuffled order.
 
-    Cohorts with fewer than MIN_GROUP complete pairs are left out, so no small group can be singled out.
+    Surveys and measures are named in words, in ``locale``. Cohorts with fewer than MIN_GROUP complete
+    pairs are left out, so no small group can be singled out.
     """
+    surveys = {s.id: s.title(locale) for s in course.surveys}
+    measures = {(survey_id, key): label or total_label for survey_id, key, label in _measures(course, locale)}
     rows = []
     for cohort in cohorts:
         pairs = paired_scores([cohort.id])
@@ -92,7 +95,8 @@ def paired_rows(cohorts: list[Cohort], course: Course) -> list[list]:
             continue
         for (survey_id, key), values in sorted(pairs.items()):
             for pre, post in values:
-                rows.append([cohort.name, survey_id, key, _fmt(pre), _fmt(post)])
+                rows.append([cohort.name, surveys.get(survey_id, survey_id), measures.get((survey_id, key), key),
+                             _fmt(pre), _fmt(post)])
     random.SystemRandom().shuffle(rows)
     return rows
 

@@ -34,10 +34,11 @@ def impact():
     figures = services.impact(cohorts, course, utcnow(), str(get_locale()), _("Total"))
     shown = [m for m in figures.measures if m.change is not None and m.key.startswith("attitudes")]
     before, after = _("pre"), _("post")
-    bars = [(f"{m.label[:14]} · {before}", round(m.change.mean_pre, 2)) for m in shown] + \
-        [(f"{m.label[:14]} · {after}", round(m.change.mean_post, 2)) for m in shown]
+    # The table's numbers, rounded the same way (lms.charts.number), and whole labels.
+    bars = [(f"{m.label} · {before}", m.change.mean_pre) for m in shown] + \
+        [(f"{m.label} · {after}", m.change.mean_post) for m in shown]
     chart = bar_chart(bars, maximum=3, title=_("Attitude scores before and after (1 to 3)"),
-                      width=420) if bars else None
+                      width=420, places=2) if bars else None
     return render_template("reports/impact.html", figures=figures, cohorts=all_cohorts, chosen=chosen,
                            chart=chart, min_group=MIN_GROUP)
 
@@ -47,6 +48,6 @@ def impact():
 def impact_csv():
     """The anonymised paired data (no names, no pseudonyms, shuffled), for the programme's own analysis."""
     _all, cohorts, _chosen = _cohorts()
-    rows = services.paired_rows(cohorts, current_course())
+    rows = services.paired_rows(cohorts, current_course(), str(get_locale()), _("Total"))
     header = ["grupo", "encuesta", "medida", "inicio", "final"]
-    return csv_response(header, rows, "impacto.csv")
+    return csv_response(header, rows, _("impact.csv"))

@@ -2,6 +2,7 @@
 
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,10 +14,12 @@ from lms.content.loader import current_course
 from lms.core.certificates import services
 from lms.core.certificates.codes import check_code, format_code
 from lms.core.certificates.openbadges import build_credential, vc_jwt
+from lms.core.dates import table_date
 from lms.core.errors import RuleError
 from lms.exports import csv_response
 from lms.extensions import db, limiter
 from lms.forms import EmptyForm
+from lms.labels import labels_for
 from lms.models import Certificate, Role
 from lms.routing import public_base_url
 
@@ -109,9 +112,11 @@ def registry_csv():
     certificates = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                       .order_by(Certificate.issued_on, Certificate.holder_name)).all()
     header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion"]
-    rows = [[c.holder_name, c.cohort.name, c.issued_on.isoformat(), format_code(c.code), c.status,
-             c.revoked_dt.date().isoformat() if c.revoked_dt else "", c.revoked_reason or ""] for c in certificates]
-    return csv_response(header, rows, "registro-promotores.csv")
+    words = labels_for(str(get_locale()))
+    rows = [[c.holder_name, c.cohort.name, table_date(c.issued_on), format_code(c.code),
+             words.certificate.get(c.status, c.status), table_date(c.revoked_dt), words.reason.get(c.revoked_reason, "")]
+            for c in certificates]
+    return csv_response(header, rows, _("promoter-registry.csv"))
 
 
 @bp.route("/verify/bulk", methods=["GET", "POST"])
@@ -136,8 +141,8 @@ def bulk():
                 from lms import audit
                 audit.record(current_user, "certificate.bulk_verify", None, rows=len(rows))
                 db.session.commit()
-                header, lines = services.bulk_rows(rows, results)
-                return csv_response(header, lines, "verificacion.csv", separator)
+                header, lines = services.bulk_rows(rows, results, labels_for(str(get_locale())))
+                return csv_response(header, lines, _("verification.csv"), separator)
     return render_template("verify/bulk.html", form=form, error=error,
                            max_rows=services.MAX_BULK_ROWS), (422 if error else 200)
 

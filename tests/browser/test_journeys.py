@@ -237,7 +237,7 @@ def new_trainee_journey(browser, live, lang: str, js: bool, username: str, name:
     page.get_by_role("link", name=ui["write_reflection"]).click()
     page.fill("textarea[name=text]", ui["reflection"])
     page.get_by_role("button", name=ui["send_reflection"]).click()
-    expect(page.locator(".flash")).to_have_text(ui["sent_flash"])
+    expect(page.locator(".flash.success")).to_have_text(ui["sent_flash"])
     expect(page.locator("main .badge").first).to_have_text(ui["sent"])
     return context
 
@@ -269,16 +269,18 @@ def test_trainee_week_one_and_facilitator_review(browser, live_server, js):
         page = staff.new_page()
         login(page, live.url, "demo-facilitator")
 
-        # Attendance of week 1, from the cohort dashboard.
+        # Attendance of week 1, from the cohort dashboard: he joined in the cohort's fourth week, so that
+        # workshop does not apply to him; nobody else is marked by saving it.
         page.get_by_role("link", name=COHORT_A).first.click()
         page.get_by_role("link", name="S1", exact=True).click()
         page.get_by_role("link", name="Asistencia", exact=True).click()
         expect(page.locator("h1")).to_have_text("Asistencia: Semana 1")
         row = page.locator("fieldset.att-row").filter(has=page.locator("legend", has_text=name))
-        row.get_by_label("Presente", exact=True).check()
+        expect(row).to_contain_text("No aplica: se unió en la semana 4.")
+        expect(row.locator("input[type=radio]")).to_have_count(0)
         page.get_by_role("button", name="Guardar asistencia").click()
-        expect(page.locator(".flash")).to_contain_text("Asistencia guardada")
-        expect(page.locator("tr", has_text=name)).to_contain_text("Presente")
+        expect(page.locator(".flash")).to_contain_text("Asistencia guardada (0 cambios)")
+        expect(page.locator("tr", has_text=name)).to_contain_text("No aplica")
 
         # The reflection goes back with feedback...
         review(page, name, "Devolver para corregir", 2,
@@ -294,13 +296,13 @@ def test_trainee_week_one_and_facilitator_review(browser, live_server, js):
         text.fill(UI["es"]["reflection"] + "\n\nUna vez mi papá me dijo «los hombres no lloran» cuando me caí "
                   "de la bicicleta. Ahora abrazo a mi hijo cuando llora.")
         trainee_page.get_by_role("button", name="Enviar la nueva versión").click()
-        expect(trainee_page.locator(".flash")).to_have_text(UI["es"]["sent_flash"])
+        expect(trainee_page.locator(".flash.success")).to_have_text(UI["es"]["sent_flash"])
 
         # ... and the facilitator accepts it.
         review(page, name, "Aceptar", 0, "Muy bien: un ejemplo concreto y un paso claro.")
         expect(page.locator("main li", has_text="Semana 1")).to_contain_text("Aceptada")
 
-        # Lesson, quiz, reflection and attendance: week 1 is complete for him.
+        # Lesson, quiz and reflection (the workshop was before he joined): week 1 is complete for him.
         trainee_page.goto(f"{live.url}/")
         expect(trainee_page.locator("li.week").first.locator(".badge")).to_have_text("Completa")
     finally:
@@ -349,10 +351,15 @@ def test_certificate_issued_verified_and_revoked(browser, live_server, js):
         public.get_by_role("button", name="Verificar", exact=True).click()
         expect(public.locator("#status-h")).to_have_text("VÁLIDO")
 
-        # The coordinator revokes it; the record stays and says so.
+        # The coordinator revokes it, after a page that shows whom, which code and why; the record stays.
         issued.locator("summary", has_text="Revocar").click()
         issued.locator("select[name=reason]").select_option(label="emitido por error")
-        issued.get_by_role("button", name="Revocar", exact=True).click()
+        issued.get_by_role("button", name="Revocar…", exact=True).click()
+        expect(page.locator("h1")).to_have_text("¿Revocar este certificado?")
+        expect(page.locator("dl.facts")).to_contain_text(holder)
+        expect(page.locator("dl.facts")).to_contain_text(code)
+        expect(page.locator("dl.facts")).to_contain_text("emitido por error")
+        page.get_by_role("button", name="Sí, revocarlo").click()
         expect(page.locator(".flash")).to_have_text(f"Certificado {code} revocado.")
 
         public.reload()
@@ -388,7 +395,7 @@ def test_verifier_checks_a_csv_of_codes(browser, live_server, tmp_path, js):
         context.close()
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [(r["estado"], r["coincide_nombre"]) for r in rows] == [
-        ("valid", "si"), ("not_found", ""), ("malformed", "")]
+        ("válido", "sí"), ("no encontrado", ""), ("código mal escrito", "")]
     assert rows[0]["nombre_certificado"] == "Juan Carlos Huamaní Torres"
 
 

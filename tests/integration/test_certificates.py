@@ -136,7 +136,7 @@ def test_a_script_calling_the_api_code_after_code_is_stopped_with_json(app, clie
 
 def test_revoked_reads_revocado_with_date_and_reason_never_not_found(client, auth, graduate):
     cert = _issue(client, auth, graduate)
-    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision"},
+    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision", "confirmed": "1"},
               form_url="/manage/certificates")
     auth.logout()
     page = client.get(f"/v/{cert.code}").get_data(as_text=True)
@@ -147,7 +147,7 @@ def test_revoked_reads_revocado_with_date_and_reason_never_not_found(client, aut
 
 def test_a_revoked_certificate_is_no_longer_offered_on_the_trainee_home(client, auth, graduate):
     cert = _issue(client, auth, graduate)
-    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision"},
+    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision", "confirmed": "1"},
               form_url="/manage/certificates")
     auth.logout()
     auth.login("jose")
@@ -157,7 +157,7 @@ def test_a_revoked_certificate_is_no_longer_offered_on_the_trainee_home(client, 
 def test_reissue_revokes_the_old_code_and_gives_a_new_one(client, auth, graduate):
     old = _issue(client, auth, graduate, name="Jose Nahui")
     post_form(client, f"/manage/certificates/{old.id}/revoke",
-              {"reason": "reemitido", "reissue": "1", "name": "José Ñahui Quispe"}, form_url="/manage/certificates")
+              {"reason": "reemitido", "reissue": "1", "name": "José Ñahui Quispe", "confirmed": "1"}, form_url="/manage/certificates")
     db.session.expire_all()
     new = db.session.scalar(select(Certificate).where(Certificate.status == "valid"))
     assert new.code != old.code and new.holder_name == "José Ñahui Quispe"
@@ -173,7 +173,7 @@ def test_offline_verification_from_the_qr_text_alone(app, runner, client, auth, 
     assert ok.exit_code == 0 and "status: valid" in ok.output and "José Ñahui Quispe" in ok.output
     tampered = qr_text[:-3] + ("A" if qr_text[-3] != "A" else "B") + qr_text[-2:]
     assert runner.invoke(args=["lms", "certs", "verify-offline", tampered, "--jwks", str(jwks)]).exit_code == 1
-    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "fraude"}, form_url="/manage/certificates")
+    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "fraude", "confirmed": "1"}, form_url="/manage/certificates")
     revocations = tmp_path / "revocations.json"
     revocations.write_text(client.get("/status/revocations.json").get_data(as_text=True))
     revoked = runner.invoke(args=["lms", "certs", "verify-offline", qr_text, "--jwks", str(jwks),
@@ -217,9 +217,9 @@ def test_municipality_verifies_a_csv_of_codes_with_semicolons_bom_and_formulas(c
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0].split(";")[:2] == ["codigo", "estado"]
-    assert lines[1].split(";")[1] == "valid" and lines[1].endswith(";si")
-    assert lines[2].startswith("'=cmd") and lines[2].split(";")[1] == "malformed"
-    assert lines[3].split(";")[1] in ("malformed", "not_found")
+    assert lines[1].split(";")[1] == "válido" and lines[1].endswith(";sí")
+    assert lines[2].startswith("'=cmd") and lines[2].split(";")[1] == "código mal escrito"
+    assert lines[3].split(";")[1] in ("código mal escrito", "no encontrado")
 
 
 def test_a_broken_csv_gets_a_clear_message(client, auth, world):

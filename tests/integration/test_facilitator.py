@@ -27,15 +27,15 @@ def test_my_cohorts_shows_this_week_what_waits_and_who_falls_behind(client, auth
     assert "José Ñahui" in page  # weeks 1–3 are past and not complete
 
 
-def test_attendance_starts_present_and_a_change_counts_toward_completion(client, auth, world):
+def test_attendance_starts_unmarked_and_a_change_counts_toward_completion(client, auth, world):
     auth.login("facilitadora")
     url = f"/facilitate/cohorts/{world.cohort.id}/attendance/1"
     page = client.get(url).get_data(as_text=True)
     enrollment = world.trainee.enrollment.id
-    assert f'id="e-{enrollment}-present" name="e-{enrollment}" value="present" checked' in page
+    assert f'id="e-{enrollment}-present"' in page and " checked" not in page
     post_form(client, url, {f"e-{enrollment}": "absent"})
     assert db.session.scalar(select(Attendance.status)) == "absent"
-    post_form(client, url, {f"e-{enrollment}": "late"})
+    post_form(client, url, {f"e-{enrollment}": "late", f"shown-{enrollment}": "absent"})
     assert db.session.scalar(select(Attendance.status)) == "late"
     progress = progress_of(world.trainee.enrollment, current_course(), datetime.now(timezone.utc))
     assert progress.week(1).attended

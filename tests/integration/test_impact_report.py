@@ -69,3 +69,21 @@ def test_trainees_and_verifiers_cannot_open_the_report(client, auth, world):
         assert client.get("/reports/impact").status_code == 403
         assert client.get("/reports/impact.csv").status_code == 403
         auth.logout()
+
+
+def test_the_chart_and_the_table_show_the_same_numbers(runner, client, auth, make_user):
+    """One rounding and one decimal mark for both, and whole labels (issue 17)."""
+    import re
+    _demo(runner)
+    make_user("coordinadora", "coordinator")
+    auth.login("coordinadora")
+    done = db.session.scalar(select(Cohort).where(Cohort.name.like("%Promoción I")))
+    page = client.get(f"/reports/impact?cohort={done.id}").get_data(as_text=True)
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    table = page.split("<table", 1)[1].split("</table>", 1)[0]
+    shown = re.findall(r">(\d+[,.]\d+)</text>", svg)
+    assert shown and all("," in value for value in shown), "Spanish writes 2,38"
+    cells = re.findall(r'<td class="num">(\d+,\d+)</td>', table)
+    assert set(shown) <= set(cells)
+    labels = re.findall(r"<text x=\"0\" y=\"\d+\">([^<]+)</text>", svg)
+    assert labels and all(label.endswith(("· inicio", "· final")) for label in labels)

@@ -52,7 +52,8 @@ CSRF_POSTS = {
     "/manage/users/<id:user_id>/active": ("coordinator", lambda c: {}),
     "/manage/users/<id:user_id>/move": ("coordinator", lambda c: {"cohort_id": str(c.world.other_cohort.id)}),
     "/manage/certificates/issue": ("coordinator", lambda c: {"enrollment": str(c.enrollment_id)}),
-    "/manage/certificates/<id:certificate_id>/revoke": ("coordinator", lambda c: {"reason": "fraude"}),
+    "/manage/certificates/<id:certificate_id>/revoke": ("coordinator", lambda c: {"reason": "fraude",
+                                                                                  "confirmed": "1"}),
     "/verify/bulk": ("verifier", _csv),
 }
 

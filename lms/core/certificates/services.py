@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select
@@ -27,6 +27,7 @@ from lms.core.certificates.tokens import (
     sign_token,
     verification_url,
 )
+from lms.core.dates import lima_date, lima_iso, long_date, table_date
 from lms.core.errors import RuleError
 from lms.core.progress import CourseProgress, progress_for
 from lms.extensions import db
@@ -88,11 +89,11 @@ def issue(actor: User, enrollment: Enrollment, course: Course, *, printed_name: 
     signing_key = key_store().active_key()
     code = new_code()
     claims = CertificateClaims(kid=signing_key.kid, code=code, name=printed_name, course=course.title(locale),
-                               hours=course.hours, issued=now.date())
+                               hours=course.hours, issued=lima_date(now))
     certificate = Certificate(
         code=code, user_id=enrollment.user_id, cohort_id=enrollment.cohort_id, holder_name=printed_name,
         course_slug=course.slug, course_title=course.title(locale), issuer=course.issuer(locale), hours=course.hours,
-        locale=locale, completed_on=completion_date(progress), issued_on=now.date(), issued_dt=now,
+        locale=locale, completed_on=completion_date(progress), issued_on=lima_date(now), issued_dt=now,
         issued_by_id=actor.id if actor else None, kid=signing_key.kid,
         token=sign_token(claims, signing_key.private_key), content_version=course.version)
     db.session.add(certificate)
@@ -150,7 +151,7 @@ def _cached_pdf(certificate_id, status, base_url, code, name, course, hours, iss
             course=course,
             hours_line=_("%(hours)s hours of training: twelve weekly workshops and online work", hours=hours),
             dates_line=_("Completed on %(completed)s · Issued on %(issued)s",
-                         completed=format_date(completed_on, "long"), issued=format_date(issued_on, "long")),
+                         completed=long_date(completed_on, locale), issued=long_date(issued_on, locale)),
             issuer=issuer,
             code=format_code(code),
             verify_line=_("Check it at %(url)s or scan the QR code", url=f"{base_url.rstrip('/')}/v"),
@@ -177,10 +178,12 @@ class Verification:
             data.update({
                 "name": cert.holder_name, "course": cert.course_title, "hours": cert.hours,
                 "completed_on": cert.completed_on.isoformat(), "issued_on": cert.issued_on.isoformat(),
-                "issuer": cert.issuer,
+                "issued_at": lima_iso(cert.issued_dt), "issuer": cert.issuer,
             })
             if cert.status == CertificateStatus.REVOKED:
-                data.update({"revoked_on": cert.revoked_dt.date().isoformat(), "revocation_reason": cert.revoked_reason})
+                # Dates are Lima calendar dates, moments carry their offset: docs/verification.md.
+                data.update({"revoked_on": lima_date(cert.revoked_dt).isoformat(), "revoked_at": lima_iso(cert.revoked_dt),
+                             "revocation_reason": cert.revoked_reason})
         return data
 
 
@@ -295,16 +298,22 @@ def name_key(name: str) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def bulk_rows(rows: list[dict], results: list[Verification]) -> tuple[list[str], list[list]]:
-    """The answer CSV: each row's code, status, printed name, course, date and whether the given name matches."""
+def bulk_rows(rows: list[dict], results: list[Verification], words) -> tuple[list[str], list[list]]:
+    """The answer CSV: each row's code, status, printed name, course, date and whether the given name matches.
+
+    The column names stay the same in every language (scripts read them); the values are in ``words``
+    (``lms.labels.labels_for``), the reader's language.
+    """
     header = ["codigo", "estado", "nombre_certificado", "curso", "fecha_emision", "coincide_nombre"]
     out = []
     for row, result in zip(rows, results):
         cert = result.certificate
         given = row.get("nombre") or row.get("name") or ""
-        match = "" if not given or cert is None else ("si" if name_key(given) == name_key(cert.holder_name) else "no")
-        out.append([row["codigo"], result.status, cert.holder_name if cert else "", cert.course_title if cert else "",
-                    cert.issued_on.isoformat() if cert else "", match])
+        match = "" if not given or cert is None else (words.yes if name_key(given) == name_key(cert.holder_name)
+                                                      else words.no)
+        out.append([row["codigo"], words.check.get(result.status, result.status), cert.holder_name if cert else "",
+                    cert.course_title if cert else "",
+                    table_date(cert.issued_on) if cert else "", match])
     return header, out
 
 
@@ -319,7 +328,7 @@ def revocation_document(now: datetime, base_url: str) -> dict:
     from lms.core.certificates.openbadges import credential_url
     revoked = list(db.session.scalars(select(Certificate)
                                       .where(Certificate.status == CertificateStatus.REVOKED.value)))
-    entries = [RevocationEntry(code=c.code, revoked_on=c.revoked_dt.date(), reason=c.revoked_reason) for c in revoked]
+    entries = [RevocationEntry(code=c.code, revoked_on=lima_date(c.revoked_dt), reason=c.revoked_reason) for c in revoked]
     document = sign_revocation_list(entries, key_store().active_key().private_key, issued=now)
     document["revokedCredentials"] = [{"id": credential_url(base_url, c.code), "revoked": True,
                                        "revocationReason": c.revoked_reason} for c in revoked]
