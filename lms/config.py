@@ -35,7 +35,9 @@ class Config:
 
     PASSWORD_MIN_LENGTH = 10
     REFLECTION_MAX_CHARS = 8000
+    REFLECTION_MAX_VERSIONS = 10  # versions a trainee may send of one week's reflection
     RESET_LINK_HOURS = 72
+    LOGIN_LIFETIME_DAYS = 30  # a login ends after this long even on a device that is never logged out
     INVITE_CODE_DAYS = 60
     DEMO_PASSWORD: str | None = None
 
@@ -59,7 +61,8 @@ def load_config(app, test_config: dict | None = None) -> None:
 
 
 def _engine_options(url: str) -> dict:
+    # An error's message never carries the statement's values (a reflection, a password hash, a token).
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once with "database is locked".
-        return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 15}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}

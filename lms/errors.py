@@ -51,5 +51,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        # The route's pattern, not the path, and the exception's type and frames: never its values.
+        app.logger.error("unhandled %s on %s %s", type(error).__name__, request.method,
+                         request.url_rule.rule if request.url_rule is not None else "(no route)",
+                         exc_info=error)
         return render_error(InternalServerError.code)

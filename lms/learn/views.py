@@ -195,7 +195,8 @@ def reflection(number: int):
         text = request.form.get("text", "")
         try:
             if request.form.get("action") == "submit":
-                services.submit_reflection(enrollment, number, text, utcnow(), max_chars)
+                services.submit_reflection(enrollment, number, text, utcnow(), max_chars,
+                                           current_app.config["REFLECTION_MAX_VERSIONS"])
                 db.session.commit()
                 flash(_("Your reflection was sent to your facilitator."), "success")
                 return redirect(url_for("learn.reflection", number=number))
