@@ -20,6 +20,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "America/Lima"
     LANGUAGES = LANGUAGES
 
+    MAX_CONTENT_LENGTH = 4_000_000  # the largest request: a bulk check's CSV (2 MB) with room to spare
     WTF_CSRF_TIME_LIMIT = None  # a trainee may write a reflection for hours; the token lives with the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from lms import audit
 from lms.access import role_required
 from lms.clock import utcnow
 from lms.core.certificates import services
@@ -15,9 +16,9 @@ from lms.core.certificates.openbadges import build_credential, vc_jwt
 from lms.core.errors import RuleError
 from lms.exports import csv_response
 from lms.extensions import db, limiter
-from lms.forms import EmptyForm
 from lms.models import Certificate, Role
 from lms.routing import public_base_url
+from lms.verify.forms import BulkCheckForm
 
 bp = Blueprint("verify", __name__)
 
@@ -117,28 +118,23 @@ def registry_csv():
 @role_required(Role.VERIFIER, Role.COORDINATOR)
 def bulk():
     """Check many codes at once from a CSV with a ``codigo`` column; answer with a CSV."""
-    form = EmptyForm()
-    error = None
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            error = _("Choose a CSV file.")
+    form = BulkCheckForm()
+    if form.validate_on_submit():
+        try:
+            # One byte past the limit is enough to tell an over-limit file: it is refused, never cut.
+            rows, separator = services.read_codes_csv(form.file.data.read(services.MAX_BULK_BYTES + 1))
+        except RuleError as bad_file:
+            form.file.errors.append(bad_file.message)
         else:
-            try:
-                rows, separator = services.read_codes_csv(upload.read(services.MAX_BULK_ROWS * 200 + 1))
-            except RuleError as bad_file:
-                error = bad_file.message
-            else:
-                results = services.verify_many([r["codigo"] for r in rows], utcnow())
-                from lms import audit
-                audit.record(current_user, "certificate.bulk_verify", None, rows=len(rows))
-                db.session.commit()
-                header, lines = services.bulk_rows(rows, results)
-                return csv_response(header, lines, "verificacion.csv", separator)
-    return render_template("verify/bulk.html", form=form, error=error,
-                           max_rows=services.MAX_BULK_ROWS), (422 if error else 200)
+            results = services.verify_many([r["codigo"] for r in rows], utcnow())
+            audit.record(current_user, "certificate.bulk_verify", None, rows=len(rows))
+            db.session.commit()
+            header, lines = services.bulk_rows(rows, results)
+            return csv_response(header, lines, "verificacion.csv", separator)
+    elif request.method == "POST" and form.csrf_token.errors:
+        abort(400)
+    return render_template("verify/bulk.html", form=form, max_rows=services.MAX_BULK_ROWS,
+                           max_megabytes=services.MAX_BULK_BYTES // 1_000_000), (422 if form.errors else 200)
 
 
 def _certificate_or_404(code: str):

@@ -255,13 +255,20 @@ def _chunks(items, size):
 # ---------------------------------------------------------------- bulk CSV for the municipality
 
 MAX_BULK_ROWS = 5000
+MAX_BULK_BYTES = 2_000_000  # 5,000 rows of code, name and a few more columns fit with room to spare
+MAX_BULK_FIELD = 1000  # characters in one cell; a code has 19, a name at most 120
 
 
 def read_codes_csv(raw: bytes) -> tuple[list[dict], str]:
     """Rows of an uploaded CSV with a ``codigo`` column (``,`` or ``;``, BOM tolerated) and its separator.
 
-    Raises RuleError with a message for the person when the file cannot be used.
+    The file is read whole or refused, never cut: a cut could fall inside a character and change the
+    decoding of everything. Line endings may be Windows', Unix' or the old Macintosh CR alone (Excel's
+    "CSV (Macintosh)"). Raises RuleError with a message for the person when the file cannot be used.
     """
+    if len(raw) > MAX_BULK_BYTES:
+        raise RuleError(_l("The file is larger than %(mb)s MB. A file may have up to %(n)s rows and %(mb)s MB; "
+                           "split it into smaller files.", mb=MAX_BULK_BYTES // 1_000_000, n=MAX_BULK_ROWS))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -269,20 +276,28 @@ def read_codes_csv(raw: bytes) -> tuple[list[dict], str]:
             text = raw.decode("cp1252")  # Excel's "CSV" on Windows in Spanish
         except UnicodeDecodeError:
             raise RuleError(_l("The file is not a text CSV file.")) from None
-    first_line = text.splitlines()[0] if text.strip() else ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_line = text.split("\n", 1)[0] if text.strip() else ""
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=separator)
-    fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
-    if "codigo" not in fields and "código" not in fields:
-        raise RuleError(_l("The file needs a column named “codigo” with the certificate codes."))
-    column = reader.fieldnames[fields.index("codigo" if "codigo" in fields else "código")]
     rows = []
-    for row in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
-                    | {"codigo": (row.get(column) or "").strip()})
-        if len(rows) > MAX_BULK_ROWS:
-            raise RuleError(_l("The file has more than %(n)s rows. Split it into smaller files.",
-                                      n=MAX_BULK_ROWS))
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator)
+        fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
+        if "codigo" not in fields and "código" not in fields:
+            raise RuleError(_l("The file needs a column named “codigo” with the certificate codes."))
+        column = reader.fieldnames[fields.index("codigo" if "codigo" in fields else "código")]
+        for row in reader:
+            cells = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+            if any(len(v) > MAX_BULK_FIELD for v in cells.values() if isinstance(v, str)):
+                raise RuleError(_l("Line %(line)s has a cell longer than %(n)s characters. Check that the file is "
+                                   "the list of codes.", line=reader.line_num, n=MAX_BULK_FIELD))
+            rows.append(cells | {"codigo": (row.get(column) or "").strip()})
+            if len(rows) > MAX_BULK_ROWS:
+                raise RuleError(_l("The file has more than %(n)s rows. Split it into smaller files.",
+                                   n=MAX_BULK_ROWS))
+    except csv.Error:
+        raise RuleError(_l("Line %(line)s of the file cannot be read as CSV: a cell is too long or its quotes "
+                           "do not close. Save it again as CSV from your spreadsheet.", line=reader.line_num)) from None
     if not rows:
         raise RuleError(_l("The file has no rows under its header."))
     return rows, separator
