@@ -120,9 +120,14 @@ def bulk():
     """Check many codes at once from a CSV with a ``codigo`` column; answer with a CSV."""
     form = BulkCheckForm()
     if form.validate_on_submit():
+        upload = form.file.data
         try:
             # One byte past the limit is enough to tell an over-limit file: it is refused, never cut.
-            rows, separator = services.read_codes_csv(form.file.data.read(services.MAX_BULK_BYTES + 1))
+            raw = upload.read(services.MAX_BULK_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is a temporary file
+        try:
+            rows, separator = services.read_codes_csv(raw)
         except RuleError as bad_file:
             form.file.errors.append(bad_file.message)
         else:

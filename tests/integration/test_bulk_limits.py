@@ -1,16 +1,19 @@
 """The municipality's bulk check never truncates silently: a file is read whole or refused with a message
 that gives the limits; a cell too large and the old Macintosh line endings get a clear answer, never a 500."""
 
-import io
-
-from conftest import post_form
+from conftest import csrf_token, post_form
 
 from lms.core.certificates.services import MAX_BULK_BYTES, MAX_BULK_ROWS
 
 
 def _bulk(client, content: bytes):
-    return post_form(client, "/verify/bulk", {"file": (io.BytesIO(content), "codigos.csv")},
-                     content_type="multipart/form-data")
+    # The body is encoded here: the test client would spool a large one to a temporary file it never closes.
+    token = csrf_token(client, "/verify/bulk")
+    boundary = "----lms-test-boundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="codigos.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return client.post("/verify/bulk", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def _answer_lines(response) -> list[str]:
