@@ -27,6 +27,11 @@ def public_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
+# One budget per client across every route that tells whether a code exists: /v/, /V/, the API and
+# the credentials, so that switching routes does not multiply the limit.
+verification_budget = limiter.shared_limit(public_limit, scope="verification")
+
+
 
 
 @bp.after_request
@@ -37,7 +42,7 @@ def keep_out_of_search_engines(response):
 
 @bp.route("/v", methods=["GET"])
 @bp.route("/v/<code>", methods=["GET"])
-@limiter.limit(public_limit)
+@verification_budget
 def page(code: str | None = None):
     """Verify a certificate by its code: VÁLIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
     typed = request.args.get("code")
@@ -59,7 +64,7 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 
 
 @bp.get("/api/v1/verify/<code>")
-@limiter.limit(public_limit)
+@verification_budget
 def api(code: str):
     """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
     result = services.verify(code, "api", utcnow())
@@ -158,7 +163,7 @@ def _criteria() -> str:
 
 
 @bp.get("/credentials/<code>.json")
-@limiter.limit(public_limit)
+@verification_budget
 def credential(code: str):
     """The certificate as an Open Badges 3.0 OpenBadgeCredential, to keep in a digital wallet."""
     cert = _certificate_or_404(code)
@@ -168,7 +173,7 @@ def credential(code: str):
 
 
 @bp.get("/credentials/<code>.jwt")
-@limiter.limit(public_limit)
+@verification_budget
 def credential_jwt(code: str):
     """The same credential as a VC-JWT signed with the issuer's current Ed25519 key."""
     cert = _certificate_or_404(code)
