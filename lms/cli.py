@@ -87,9 +87,12 @@ def cohort_create(name, start_date, facilitators):
 
     from sqlalchemy import select
 
+    from lms.core.calendar import EARLIEST_DATE, LATEST_DATE, date_in_range
     from lms.manage import services
     from lms.models import User
 
+    if not date_in_range(start_date.date()):
+        raise click.BadParameter(f"choose a date between {EARLIEST_DATE} and {LATEST_DATE}", param_hint="--start-date")
     ids = []
     for username in facilitators:
         user = db.session.scalar(select(User).where(User.username == username.lower()))
