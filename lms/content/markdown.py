@@ -46,15 +46,18 @@ _RULE = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
 def _inline(text: str) -> str:
     """Escape one block's text and apply the inline formatting; code spans are left as written."""
     out = []
-    for i, part in enumerate(_CODE_SPAN.split(text)):
+    for i, part in enumerate(_CODE_SPAN.split(text) if "`" in text else (text,)):
         if i % 2:
             out.append(f"<code>{html.escape(part)}</code>")
             continue
         part = html.escape(part, quote=True)
-        # Escaped first, so a link's text and address are already inert when they become tags.
-        part = _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', part)
-        part = _STRONG.sub(lambda m: f"<strong>{m.group(1) or m.group(2)}</strong>", part)
-        part = _EM.sub(lambda m: f"<em>{m.group(1) or m.group(2)}</em>", part)
+        # Escaped first, so a link's text and address are already inert when they become tags. A pattern
+        # runs only where its opening character occurs: most text has none of them.
+        if "](" in part:
+            part = _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', part)
+        if "*" in part or "_" in part:
+            part = _STRONG.sub(lambda m: f"<strong>{m.group(1) or m.group(2)}</strong>", part)
+            part = _EM.sub(lambda m: f"<em>{m.group(1) or m.group(2)}</em>", part)
         out.append(part)
     return "<br>\n".join("".join(out).split("\n"))
 

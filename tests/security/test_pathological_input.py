@@ -38,9 +38,13 @@ PATHOLOGICAL = {
 
 
 def _render_ms(text: str) -> float:
-    started = time.perf_counter()
-    render_user_markdown(text)
-    return (time.perf_counter() - started) * 1000
+    """The fastest of three renders: a busy machine slows some runs, the renderer's own cost is the least."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        render_user_markdown(text)
+        times.append((time.perf_counter() - started) * 1000)
+    return min(times)
 
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
