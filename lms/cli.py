@@ -246,15 +246,20 @@ def certs_revoke(code, reason):
               help="The signed revocation list (/status/revocations.json), saved to a file.")
 def certs_verify_offline(qr_text, jwks_file, revocations_file):
     """Check the text of a certificate's QR code with no server; exit 1 unless it is valid."""
+    from lms.clock import utcnow
     from lms.core.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
 
     jwks = json.load(jwks_file)
     revoked = ()
     if revocations_file is not None:
         try:
-            revoked = verify_revocation_list(json.load(revocations_file), jwks).codes
+            revocations = verify_revocation_list(json.load(revocations_file), jwks)
         except RevocationListError as error:
             raise click.ClickException(f"revocation list rejected: {error}") from None
+        revoked = revocations.code_hashes
+        if revocations.is_stale(utcnow()):
+            click.echo(f"warning: the revocation list was due for renewal on {revocations.next_update.isoformat()}; "
+                       "a certificate revoked since is not in it. Fetch /status/revocations.json again.", err=True)
     result = verify_qr_text(qr_text, jwks, revoked)
     click.echo(f"status: {result.status}")
     if result.claims is not None:

@@ -15,6 +15,8 @@ MESSAGES = {
     404: (_l("We could not find that page"),
           _l("The address may be mistyped, or the page belongs to another cohort.")),
     405: (_l("That action is not allowed here"), _l("Go back and use the buttons on the page.")),
+    410: (_l("This credential is no longer valid"),
+          _l("It was revoked. Check the certificate's code on the verification page.")),
     413: (_l("What you sent is too large"), _l("Go back and send a smaller file or a shorter text.")),
     429: (_l("Too many attempts"), _l("Wait a few minutes and try again.")),
     500: (_l("Something went wrong on our side"),

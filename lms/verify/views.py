@@ -85,7 +85,7 @@ def jwks():
 @bp.get("/status/revocations.json")
 def revocations():
     """The signed list of revoked certificate codes, for offline verifiers."""
-    response = jsonify(services.revocation_document(utcnow(), public_base_url()))
+    response = jsonify(services.revocation_document(utcnow()))
     response.cache_control.public = True
     response.cache_control.max_age = 600
     return response
@@ -148,12 +148,15 @@ def bulk():
 
 
 def _certificate_or_404(code: str):
+    """The certificate of a credential URL; a revoked one is refused (410) rather than served as a credential."""
     checked = check_code(code)
     if not checked.is_well_formed:
         abort(404)
     cert = db.session.scalar(select(Certificate).where(Certificate.code == checked.code))
     if cert is None:
         abort(404)
+    if not cert.is_valid:
+        abort(410)
     return cert
 
 

@@ -4,7 +4,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -170,21 +170,27 @@ class Verification:
     certificate: Certificate | None
 
     def public_json(self) -> dict:
-        """Exactly what the certificate itself prints, and its status: nothing else about the person."""
+        """What the certificate itself prints, and its status: nothing else about the person.
+
+        A revoked certificate shows that it is revoked and since when, with the course and issuer the
+        paper names, but not the holder's name, and never the reason (docs/verification.md).
+        """
         data = {"status": self.status, "code": format_code(self.code) if self.code else None}
         cert = self.certificate
         if cert is not None:
             data.update({
-                "name": cert.holder_name, "course": cert.course_title, "hours": cert.hours,
-                "completed_on": cert.completed_on.isoformat(), "issued_on": cert.issued_on.isoformat(),
-                "issuer": cert.issuer,
+                "course": cert.course_title, "hours": cert.hours, "completed_on": cert.completed_on.isoformat(),
+                "issued_on": cert.issued_on.isoformat(), "issuer": cert.issuer,
             })
             if cert.status == CertificateStatus.REVOKED:
-                data.update({"revoked_on": cert.revoked_dt.date().isoformat(), "revocation_reason": cert.revoked_reason})
+                data["revoked_on"] = cert.revoked_dt.date().isoformat()
+            else:
+                data["name"] = cert.holder_name
         return data
 
 
 def code_hash(code: str) -> str:
+    """What the check log keeps of a code (or of typed text that was not one)."""
     return hashlib.sha256(code.encode()).hexdigest()
 
 
@@ -325,17 +331,18 @@ def bulk_rows(rows: list[dict], results: list[Verification]) -> tuple[list[str],
 
 # ---------------------------------------------------------------- for offline verifiers
 
-def revocation_document(now: datetime, base_url: str) -> dict:
-    """The signed list of every revoked code, for verifiers who check QR codes offline.
+REVOCATION_LIST_HOURS = 24  # how long a published list is current: verifiers fetch a new one daily
 
-    ``revokedCredentials`` repeats it in the shape of a 1EdTech revocation list, for Open Badges
-    wallets; it is outside the signature, which covers ``issued``, ``kid`` and ``revoked``.
+
+def revocation_document(now: datetime) -> dict:
+    """The signed list of every revoked certificate, for verifiers who check QR codes offline.
+
+    What an offline verifier needs and no more (docs/verification.md): a hash of each revoked code,
+    which the holder of the paper can compute from its QR, and the day; never a code, a name or a
+    reason. It says when it was issued and when the next list is due.
     """
-    from lms.core.certificates.openbadges import credential_url
-    revoked = list(db.session.scalars(select(Certificate)
-                                      .where(Certificate.status == CertificateStatus.REVOKED.value)))
-    entries = [RevocationEntry(code=c.code, revoked_on=c.revoked_dt.date(), reason=c.revoked_reason) for c in revoked]
-    document = sign_revocation_list(entries, key_store().active_key().private_key, issued=now)
-    document["revokedCredentials"] = [{"id": credential_url(base_url, c.code), "revoked": True,
-                                       "revocationReason": c.revoked_reason} for c in revoked]
-    return document
+    rows = db.session.execute(select(Certificate.code, Certificate.revoked_dt)
+                              .where(Certificate.status == CertificateStatus.REVOKED.value))
+    entries = [RevocationEntry.for_code(code, revoked_dt.date()) for code, revoked_dt in rows]
+    return sign_revocation_list(entries, key_store().active_key().private_key, issued=now,
+                                next_update=now + timedelta(hours=REVOCATION_LIST_HOURS))
