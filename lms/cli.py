@@ -244,7 +244,9 @@ def certs_revoke(code, reason):
               help="The published keys (/.well-known/jwks.json), saved to a file.")
 @click.option("--revocations", "revocations_file", type=click.File("r", encoding="utf-8"),
               help="The signed revocation list (/status/revocations.json), saved to a file.")
-def certs_verify_offline(qr_text, jwks_file, revocations_file):
+@click.option("--issuer", "issuer_url", help="The issuer's public address (default: the one the revocation list "
+              "names); a QR pointing elsewhere is reported as wrong_host.")
+def certs_verify_offline(qr_text, jwks_file, revocations_file, issuer_url):
     """Check the text of a certificate's QR code with no server; exit 1 unless it is valid."""
     from lms.clock import utcnow
     from lms.core.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
@@ -257,10 +259,11 @@ def certs_verify_offline(qr_text, jwks_file, revocations_file):
         except RevocationListError as error:
             raise click.ClickException(f"revocation list rejected: {error}") from None
         revoked = revocations.code_hashes
+        issuer_url = issuer_url or revocations.issuer or None
         if revocations.is_stale(utcnow()):
             click.echo(f"warning: the revocation list was due for renewal on {revocations.next_update.isoformat()}; "
                        "a certificate revoked since is not in it. Fetch /status/revocations.json again.", err=True)
-    result = verify_qr_text(qr_text, jwks, revoked)
+    result = verify_qr_text(qr_text, jwks, revoked, issuer_url)
     click.echo(f"status: {result.status}")
     if result.claims is not None:
         c = result.claims

@@ -28,6 +28,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
+    PUBLIC_BASE_URL: str | None = None  # where QR codes and credentials point; set it in production
+    PUBLIC_HOSTS = ("localhost", "127.0.0.1")  # without PUBLIC_BASE_URL, the only hosts a link may name
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     VERIFY_RATE_LIMIT = "120 per minute"

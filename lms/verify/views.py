@@ -85,7 +85,7 @@ def jwks():
 @bp.get("/status/revocations.json")
 def revocations():
     """The signed list of revoked certificate codes, for offline verifiers."""
-    response = jsonify(services.revocation_document(utcnow()))
+    response = jsonify(services.revocation_document(utcnow(), public_base_url()))
     response.cache_control.public = True
     response.cache_control.max_age = 600
     return response

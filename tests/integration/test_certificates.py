@@ -198,9 +198,22 @@ def test_verify_offline_warns_when_the_revocation_list_is_past_its_next_update(a
     revocations.write_text(client.get("/status/revocations.json").get_data(as_text=True))
     three_days_later = datetime.now(timezone.utc) + timedelta(days=3)
     monkeypatch.setattr(lms.clock, "utcnow", lambda: three_days_later)  # the verifier kept the list for three days
-    out = runner.invoke(args=["lms", "certs", "verify-offline", services.qr_url(cert, "https://x.pe/"),
+    out = runner.invoke(args=["lms", "certs", "verify-offline", services.qr_url(cert, "http://lms.test/"),
                               "--jwks", str(jwks), "--revocations", str(revocations)])
     assert out.exit_code == 0 and "warning: the revocation list was due for renewal" in out.output
+
+
+def test_verify_offline_reports_a_qr_pointing_to_another_host(runner, client, auth, graduate, tmp_path):
+    cert = _issue(client, auth, graduate)
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(client.get("/.well-known/jwks.json").get_data(as_text=True))
+    revocations = tmp_path / "revocations.json"
+    revocations.write_text(client.get("/status/revocations.json").get_data(as_text=True))
+    assert json.loads(revocations.read_text())["issuer"] == "http://lms.test/"
+    look_alike = services.qr_url(cert, "https://promotores-verifica.example.com/")
+    out = runner.invoke(args=["lms", "certs", "verify-offline", look_alike, "--jwks", str(jwks),
+                              "--revocations", str(revocations)])
+    assert out.exit_code == 1 and "status: wrong_host" in out.output
 
 
 def test_the_public_revocation_list_names_nobody(client, auth, graduate):

@@ -248,7 +248,7 @@ def revocations():
 def test_revocation_list_round_trip(store, key):
     entries = revocations()
     document = sign_revocation_list(entries, key.private_key)
-    assert set(document) == {"issued", "next_update", "kid", "revoked", "sig"}
+    assert set(document) == {"issuer", "issued", "next_update", "kid", "revoked", "sig"}
     assert document["kid"] == key.kid
     assert [item["code_sha256"] for item in document["revoked"]] == sorted(entry.code_hash for entry in entries)
     verified = verify_revocation_list(json.loads(json.dumps(document)), store.jwks())
@@ -305,7 +305,7 @@ def test_a_revocation_list_from_an_unknown_key_is_rejected(tmp_path, key):
 def test_a_token_signature_is_not_a_revocation_list_signature(store, key):
     """Domain separation: the same key signs both, and neither passes for the other."""
     document = sign_revocation_list([], key.private_key)
-    unsigned = {name: document[name] for name in ("issued", "next_update", "kid", "revoked")}
+    unsigned = {name: document[name] for name in ("issuer", "issued", "next_update", "kid", "revoked")}
     message = json.dumps(unsigned, sort_keys=True, separators=(",", ":")).encode()
     forged = {**unsigned, "sig": base64.urlsafe_b64encode(
         key.private_key.sign(TOKEN_DOMAIN + message)).rstrip(b"=").decode()}

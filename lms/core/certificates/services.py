@@ -334,15 +334,15 @@ def bulk_rows(rows: list[dict], results: list[Verification]) -> tuple[list[str],
 REVOCATION_LIST_HOURS = 24  # how long a published list is current: verifiers fetch a new one daily
 
 
-def revocation_document(now: datetime) -> dict:
+def revocation_document(now: datetime, base_url: str) -> dict:
     """The signed list of every revoked certificate, for verifiers who check QR codes offline.
 
     What an offline verifier needs and no more (docs/verification.md): a hash of each revoked code,
     which the holder of the paper can compute from its QR, and the day; never a code, a name or a
-    reason. It says when it was issued and when the next list is due.
+    reason. It says when it was issued, when the next list is due, and the issuer's public address.
     """
     rows = db.session.execute(select(Certificate.code, Certificate.revoked_dt)
                               .where(Certificate.status == CertificateStatus.REVOKED.value))
     entries = [RevocationEntry.for_code(code, revoked_dt.date()) for code, revoked_dt in rows]
     return sign_revocation_list(entries, key_store().active_key().private_key, issued=now,
-                                next_update=now + timedelta(hours=REVOCATION_LIST_HOURS))
+                                next_update=now + timedelta(hours=REVOCATION_LIST_HOURS), issuer_url=base_url)

@@ -57,6 +57,7 @@ class OfflineStatus(StrEnum):
     TAMPERED = "tampered"
     UNKNOWN_KEY = "unknown_key"
     MALFORMED = "malformed"
+    WRONG_HOST = "wrong_host"  # a genuine token, but the QR points somewhere other than the issuer's site
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class RevocationEntry:
 class RevocationList:
     """A revocation list whose signature checked out."""
 
+    issuer: str
     issued: datetime
     next_update: datetime
     kid: str
@@ -192,7 +194,8 @@ def qr_code(url: str) -> segno.QRCode:
     return segno.make_qr(segments, error="m")
 
 
-def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str] = ()) -> OfflineResult:
+def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str] = (),
+                   issuer_url: str | None = None) -> OfflineResult:
     """Check the text of a scanned certificate QR code without a network connection.
 
     ``jwks`` is the issuer's published JWK Set; ``revoked_hashes`` the code hashes of a verified
@@ -202,6 +205,8 @@ def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str]
     * ``unknown_key``: no key in ``jwks`` has the token's kid, or that key was not in force
       on the issue date;
     * ``tampered``: the signature does not match the token and the code in the URL;
+    * ``wrong_host``: authentic, but the QR's host is not that of ``issuer_url`` (the issuer's
+      published address, when the verifier has it): a copied token behind a look-alike site;
     * ``revoked``: authentic, and the code's hash is in ``revoked_hashes``;
     * ``valid``: authentic and not known to be revoked.
 
@@ -228,21 +233,26 @@ def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str]
         return OfflineResult(OfflineStatus.UNKNOWN_KEY)
     if code_sha256(code) in {str(revoked).lower() for revoked in revoked_hashes}:
         return OfflineResult(OfflineStatus.REVOKED, claims)
+    if issuer_url and _host(qr_text) != _host(issuer_url):
+        return OfflineResult(OfflineStatus.WRONG_HOST, claims)
     return OfflineResult(OfflineStatus.VALID, claims)
 
 
 def sign_revocation_list(entries: Iterable[RevocationEntry], private_key: Ed25519PrivateKey,
-                         issued: datetime | None = None, next_update: datetime | None = None) -> dict:
+                         issued: datetime | None = None, next_update: datetime | None = None,
+                         issuer_url: str = "") -> dict:
     """Return the signed JSON document listing ``entries``, to publish for offline verifiers.
 
-    ``{"issued", "next_update", "kid", "revoked": [{"code_sha256", "revoked_on"}, ...], "sig"}``,
+    ``{"issuer", "issued", "next_update", "kid", "revoked": [{"code_sha256", "revoked_on"}, ...], "sig"}``,
     where ``sig`` is base64url Ed25519 over ``b"LMSREVOKED2."`` + the canonical JSON of the rest
     (sorted keys, no spaces, UTF-8). Entries are sorted by hash; ``issued`` defaults to now and
-    ``next_update`` (when a verifier should have fetched a newer list) to a day later.
+    ``next_update`` (when a verifier should have fetched a newer list) to a day later; ``issuer`` is
+    the issuer's public address, which the QR codes it printed point to.
     """
     issued = (issued or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     next_update = (next_update or issued + timedelta(days=1)).astimezone(UTC).replace(microsecond=0)
     document = {
+        "issuer": issuer_url,
         "issued": issued.isoformat().replace("+00:00", "Z"),
         "next_update": next_update.isoformat().replace("+00:00", "Z"),
         "kid": key_id(private_key.public_key()),
@@ -259,7 +269,7 @@ def verify_revocation_list(document: Mapping, jwks: Mapping) -> RevocationList:
     not in force when the list was issued), or anything in it was changed.
     """
     try:
-        unsigned = {name: document[name] for name in ("issued", "next_update", "kid", "revoked")}
+        unsigned = {name: document[name] for name in ("issuer", "issued", "next_update", "kid", "revoked")}
         signature = b64url_decode(document["sig"])
         keys = [jwk for jwk in _keys_named(jwks, unsigned["kid"]) if jwk["kid"] == unsigned["kid"]]
         message = REVOCATION_DOMAIN + _canonical_json(unsigned)
@@ -285,6 +295,10 @@ def _token_message(code: str, payload: bytes) -> bytes:
 
 def _canonical_json(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url.strip()).hostname or "").lower()
 
 
 def _split_url(qr_text: object) -> tuple[str, str]:
@@ -399,7 +413,8 @@ def _revocation_list(unsigned: dict) -> RevocationList:
     )
     issued = datetime.fromisoformat(unsigned["issued"])
     next_update = datetime.fromisoformat(unsigned["next_update"])
-    return RevocationList(issued=issued, next_update=next_update, kid=unsigned["kid"], entries=entries)
+    return RevocationList(issuer=str(unsigned["issuer"]), issued=issued, next_update=next_update,
+                          kid=unsigned["kid"], entries=entries)
 
 
 def _hex_digest(value: object) -> str:
