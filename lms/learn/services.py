@@ -81,6 +81,14 @@ def start_draft(enrollment: Enrollment, week: Week, course: Course, locale: str)
     return draft
 
 
+ANSWER_MAX_CHARS = 2000  # one written answer of a quiz
+
+
+def overlong_answers(raw: dict) -> list[str]:
+    """Names of the questions whose written answer is longer than ANSWER_MAX_CHARS."""
+    return [name for name, value in raw.items() if isinstance(value, str) and len(value) > ANSWER_MAX_CHARS]
+
+
 def clean_responses(questions: tuple[Question, ...], raw: dict) -> dict:
     """Keep only answers to questions of this quiz, as JSON-friendly values, each at most 2,000 characters."""
     names = {q.name for q in questions}

@@ -90,7 +90,8 @@ def lesson(number: int):
     return render_template("learn/lesson.html", week=week, for_trainee=True)
 
 
-def _responses_from_form(questions) -> dict:
+def _raw_responses(questions) -> dict:
+    # Read by hand: the fields depend on the week's questions.
     responses = {}
     for q in questions:
         key = f"q-{q.name}"
@@ -101,7 +102,7 @@ def _responses_from_form(questions) -> dict:
             responses[q.name] = {str(i): request.form.get(f"{key}-{i}", "") for i in range(len(pairs))}
         else:
             responses[q.name] = request.form.get(key, "")
-    return services.clean_responses(questions, responses)
+    return responses
 
 
 @bp.route("/weeks/<int:number>/quiz", methods=["GET", "POST"])
@@ -125,7 +126,15 @@ def quiz(number: int):
             if done is not None:
                 return redirect(url_for("learn.attempt", number=number, attempt_number=done.number))
             abort(409)
-        responses = _responses_from_form(questions)
+        raw = _raw_responses(questions)
+        overlong = services.overlong_answers(raw)
+        if overlong:
+            # Nothing is saved or cut: the answers come back as typed, with what to shorten.
+            flash(_("A written answer may have up to %(n)s characters. Shorten the marked answer; nothing has "
+                    "been lost.", n=services.ANSWER_MAX_CHARS), "error")
+            return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
+                                   responses=raw, missing=set(overlong), attempts=attempts, form=form), 422
+        responses = services.clean_responses(questions, raw)
         if request.form.get("action") == "submit":
             missing = services.missing_answers(questions, responses)
             if missing:

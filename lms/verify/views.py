@@ -95,7 +95,7 @@ def revocations():
 @role_required(Role.VERIFIER, Role.COORDINATOR)
 def registry():
     """The registry of certified promoters: name, cohort, date, code, status; searchable."""
-    q = request.args.get("q", "").strip()
+    q = request.args.get("q", "").strip()[:120]  # a name or a code; a longer search would only cost time
     query = (select(Certificate).options(joinedload(Certificate.cohort))
              .order_by(Certificate.issued_on.desc(), Certificate.holder_name))
     certificates = db.session.scalars(query).all()

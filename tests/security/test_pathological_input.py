@@ -114,3 +114,18 @@ def test_feedback_longer_than_its_cap_is_refused_with_a_message(app, world):
     with pytest.raises(RuleError, match=str(FEEDBACK_MAX_CHARS)):
         review_reflection(world.facilitator, reflection.versions[-1], week, decision="returned", scores=scores,
                           feedback="x" * (FEEDBACK_MAX_CHARS + 1), now=now)
+
+
+def test_a_written_quiz_answer_over_its_cap_comes_back_with_a_message_and_nothing_cut(app, client, auth, world):
+    import re
+
+    from lms.models import QuizAttempt
+    auth.login("jose")
+    page = client.get("/weeks/1/quiz").get_data(as_text=True)
+    attempt = re.search(r'name="attempt" value="(\d+)"', page).group(1)
+    long_answer = "7" * 2001
+    response = post_form(client, "/weeks/1/quiz", {"attempt": attempt, "action": "save", "q-w01-q07": long_answer})
+    assert response.status_code == 422
+    assert "hasta 2000 caracteres" in response.get_data(as_text=True)
+    assert long_answer in response.get_data(as_text=True)
+    assert db.session.get(QuizAttempt, int(attempt)).responses == {}
