@@ -116,7 +116,11 @@ def test_five_failed_logins_lock_the_account_for_every_worker(app, world):
     # The count lives in the database: a second app (another worker, another host) sees the lockout.
     from lms import create_app
     other = create_app({**app.config, "TESTING": True})
-    assert _try(other, "jose", PASSWORD) == 429
+    try:
+        assert _try(other, "jose", PASSWORD) == 429
+    finally:
+        with other.app_context():
+            db.engine.dispose()
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) >= 5
 
 
