@@ -16,7 +16,6 @@ from lms.core.accounts import create_user, normalize_username
 from lms.core.errors import RuleError
 from lms.extensions import db
 from lms.models import Cohort, Enrollment, LoginFailure, LoginSession, PasswordReset, User
-from lms.models.users import _new_session_token
 
 # A real hash, so that an unknown username costs as much time as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$RQBvqCEW7g95yNY7$cb149b1cb3b3367545cfaa05fa2966566b5f326efa24b317b1526d4c9769fa95f7caf1fe4e11eb6a97aad99ba017c286c551ba29f531397f677533955e24f1da"
@@ -102,7 +101,7 @@ def end_other_logins(user: User, keep: str | None = None) -> None:
     if keep:
         query = query.where(LoginSession.token_hash != LoginSession.hash_token(keep))
     db.session.execute(query)
-    user.session_token = _new_session_token()
+    user.renew_session_token()
 
 
 def record_login(user: User) -> None:

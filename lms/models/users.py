@@ -72,8 +72,12 @@ class User(UserMixin, db.Model):
         # Tests use a cheap method through PASSWORD_HASH_METHOD; production keeps werkzeug's default.
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
-        self.session_token = _new_session_token()
+        self.renew_session_token()
         self.password_changed_dt = utcnow()
+
+    def renew_session_token(self) -> None:
+        """Change the token every login cookie of the account carries: every session ends."""
+        self.session_token = _new_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
