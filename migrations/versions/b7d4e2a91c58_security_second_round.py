@@ -64,6 +64,9 @@ def _render_saved_reflections():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        # Dropping a column copies the table; every table points at users, so SQLite's checks wait.
+        op.execute("PRAGMA foreign_keys=OFF")
     with op.batch_alter_table('reflection_versions', schema=None) as batch_op:
         batch_op.drop_column('feedback_html')
         batch_op.drop_column('text_html')
@@ -76,3 +79,5 @@ def downgrade():
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_sessions_user_id'))
     op.drop_table('login_sessions')
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA foreign_keys=ON")
