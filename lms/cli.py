@@ -87,9 +87,12 @@ def cohort_create(name, start_date, facilitators):
 
     from sqlalchemy import select
 
+    from lms.core.calendar import EARLIEST_DATE, LATEST_DATE, date_in_range
     from lms.manage import services
     from lms.models import User
 
+    if not date_in_range(start_date.date()):
+        raise click.BadParameter(f"choose a date between {EARLIEST_DATE} and {LATEST_DATE}", param_hint="--start-date")
     ids = []
     for username in facilitators:
         user = db.session.scalar(select(User).where(User.username == username.lower()))
@@ -241,18 +244,26 @@ def certs_revoke(code, reason):
               help="The published keys (/.well-known/jwks.json), saved to a file.")
 @click.option("--revocations", "revocations_file", type=click.File("r", encoding="utf-8"),
               help="The signed revocation list (/status/revocations.json), saved to a file.")
-def certs_verify_offline(qr_text, jwks_file, revocations_file):
+@click.option("--issuer", "issuer_url", help="The issuer's public address (default: the one the revocation list "
+              "names); a QR pointing elsewhere is reported as wrong_host.")
+def certs_verify_offline(qr_text, jwks_file, revocations_file, issuer_url):
     """Check the text of a certificate's QR code with no server; exit 1 unless it is valid."""
+    from lms.clock import utcnow
     from lms.core.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
 
     jwks = json.load(jwks_file)
     revoked = ()
     if revocations_file is not None:
         try:
-            revoked = verify_revocation_list(json.load(revocations_file), jwks).codes
+            revocations = verify_revocation_list(json.load(revocations_file), jwks)
         except RevocationListError as error:
             raise click.ClickException(f"revocation list rejected: {error}") from None
-    result = verify_qr_text(qr_text, jwks, revoked)
+        revoked = revocations.code_hashes
+        issuer_url = issuer_url or revocations.issuer or None
+        if revocations.is_stale(utcnow()):
+            click.echo(f"warning: the revocation list was due for renewal on {revocations.next_update.isoformat()}; "
+                       "a certificate revoked since is not in it. Fetch /status/revocations.json again.", err=True)
+    result = verify_qr_text(qr_text, jwks, revoked, issuer_url)
     click.echo(f"status: {result.status}")
     if result.claims is not None:
         c = result.claims

@@ -20,12 +20,16 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "America/Lima"
     LANGUAGES = LANGUAGES
 
+    MAX_CONTENT_LENGTH = 4_000_000  # the largest request: a bulk check's CSV (2 MB) with room to spare
     WTF_CSRF_TIME_LIMIT = None  # a trainee may write a reflection for hours; the token lives with the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # LMS_SESSION_COOKIE_SECURE=true behind HTTPS
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    PUBLIC_BASE_URL: str | None = None  # where QR codes and credentials point; set it in production
+    PUBLIC_HOSTS = ("localhost", "127.0.0.1")  # without PUBLIC_BASE_URL, the only hosts a link may name
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
@@ -35,7 +39,9 @@ class Config:
 
     PASSWORD_MIN_LENGTH = 10
     REFLECTION_MAX_CHARS = 8000
+    REFLECTION_MAX_VERSIONS = 10  # versions a trainee may send of one week's reflection
     RESET_LINK_HOURS = 72
+    LOGIN_LIFETIME_DAYS = 30  # a login ends after this long even on a device that is never logged out
     INVITE_CODE_DAYS = 60
     DEMO_PASSWORD: str | None = None
 
@@ -59,7 +65,8 @@ def load_config(app, test_config: dict | None = None) -> None:
 
 
 def _engine_options(url: str) -> dict:
+    # An error's message never carries the statement's values (a reflection, a password hash, a token).
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once with "database is locked".
-        return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 15}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}

@@ -1,5 +1,7 @@
 """Database wiring: SQLite pragmas, the user loader."""
 
+from datetime import timedelta
+
 from flask import Flask
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
@@ -20,16 +22,28 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from lms.models import Cohort, Enrollment, User
+    from lms.clock import utcnow
+    from lms.models import Cohort, Enrollment, LoginSession, User
 
     # Every request of a logged-in person runs this. A trainee's pages all need his enrollment, his
-    # cohort and its calendar, so one query brings the four; the statement is built once, not per request.
-    account = (select(User).where(User.session_token == bindparam("token"), User.is_active.is_(True))
+    # cohort and its calendar, so one query brings the four, and checks that this device's login still
+    # stands on the server; the statement is built once, not per request.
+    account = (select(User).join(LoginSession, LoginSession.user_id == User.id)
+               .where(User.session_token == bindparam("token"), User.is_active.is_(True),
+                      LoginSession.token_hash == bindparam("login"), LoginSession.created_dt > bindparam("since"))
                .options(joinedload(User.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.week_dates)))
+    lifetime = timedelta(days=app.config["LOGIN_LIFETIME_DAYS"])
 
     @login_manager.user_loader
-    def load_user(session_token: str):
-        return db.session.execute(account, {"token": session_token}).unique().scalar_one_or_none()
+    def load_user(cookie_id: str):
+        session_token, _, login_token = cookie_id.partition(".")
+        if not login_token:
+            return None  # a cookie from before logins were kept on the server
+        user = db.session.execute(account, {"token": session_token, "login": LoginSession.hash_token(login_token),
+                                            "since": utcnow() - lifetime}).unique().scalar_one_or_none()
+        if user is not None:
+            user.login_token = login_token
+        return user
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do

@@ -15,6 +15,9 @@ MESSAGES = {
     404: (_l("We could not find that page"),
           _l("The address may be mistyped, or the page belongs to another cohort.")),
     405: (_l("That action is not allowed here"), _l("Go back and use the buttons on the page.")),
+    410: (_l("This credential is no longer valid"),
+          _l("It was revoked. Check the certificate's code on the verification page.")),
+    413: (_l("What you sent is too large"), _l("Go back and send a smaller file or a shorter text.")),
     429: (_l("Too many attempts"), _l("Wait a few minutes and try again.")),
     500: (_l("Something went wrong on our side"),
           _l("Nothing you sent was half-saved. Try again in a moment; if it keeps happening, tell your facilitator.")),
@@ -51,5 +54,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        # The route's pattern, not the path, and the exception's type and frames: never its values.
+        app.logger.error("unhandled %s on %s %s", type(error).__name__, request.method,
+                         request.url_rule.rule if request.url_rule is not None else "(no route)",
+                         exc_info=error)
         return render_error(InternalServerError.code)

@@ -1,4 +1,9 @@
-"""Logs as JSON lines with a request id; never passwords, reflections or anything else a person typed."""
+"""Logs as JSON lines with a request id; never passwords, reflections or anything else a person typed.
+
+A line names the route (``/reset/<token>``), never the path: paths carry reset tokens and
+certificate codes. Requests to the surveys carry no user id, so that the order of log lines cannot
+be matched with the order of survey rows (docs/survey.md).
+"""
 
 import json
 import logging
@@ -24,13 +29,21 @@ class JsonFormatter(logging.Formatter):
         if has_request_context():
             entry["request_id"] = g.get("request_id")
             entry["method"] = request.method
-            entry["path"] = request.path  # the path only: query strings may carry codes or search terms
+            entry["route"] = route_name()
         for key in ("status", "duration_ms", "user_id"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+def route_name() -> str:
+    """The matched route's pattern, or a placeholder: the one name a log line gives to a request."""
+    return request.url_rule.rule if request.url_rule is not None else "(no route)"
+
+
+UNLINKED_BLUEPRINTS = {"surveys"}  # requests logged without the user's id
 
 
 def init_app(app: Flask) -> None:
@@ -57,6 +70,8 @@ def init_app(app: Flask) -> None:
         # ``current_user.id`` would load it again (a transaction and a query) just for this line.
         state = inspect(current_user._get_current_object(), raiseerr=False)
         user_id = state.identity[0] if state is not None and state.identity else None
+        if request.blueprint in UNLINKED_BLUEPRINTS:
+            user_id = None
         duration = round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1)
         access.info("request", extra={"status": response.status_code, "duration_ms": duration, "user_id": user_id})
         return response

@@ -3,7 +3,7 @@ public address that printed links point to."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
@@ -15,8 +15,22 @@ class IdConverter(IntegerConverter):
 
 
 def public_base_url() -> str:
-    """Where verification links point: LMS_PUBLIC_BASE_URL, else this request's host."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+    """Where printed links and credentials point: LMS_PUBLIC_BASE_URL.
+
+    Never a Host header someone sent: without the setting, this request's own address is used only
+    for a host on the allow-list (LMS_PUBLIC_HOSTS, by default this machine and SERVER_NAME), and any
+    other host is refused (400), so a forged Host cannot put its address in a QR code or credential.
+    """
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured
+    allowed = set(current_app.config["PUBLIC_HOSTS"])
+    if current_app.config.get("SERVER_NAME"):
+        allowed.add(current_app.config["SERVER_NAME"].partition(":")[0])
+    host = urlsplit(f"//{request.host}").hostname or ""
+    if host.lower() not in allowed:
+        abort(400)
+    return request.url_root
 
 
 def bounded_int(value: str | None) -> int | None:

@@ -1,6 +1,7 @@
-"""Response headers that keep pages from being framed, sniffed or made to run injected code."""
+"""Response headers that keep pages from being framed, sniffed or made to run injected code, and a
+gate that turns away input no database can store."""
 
-from flask import Flask
+from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -15,7 +16,36 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def unstorable(text: str) -> bool:
+    """Whether ``text`` holds a character no column can take: NUL (PostgreSQL refuses it in text) or a
+    lone surrogate (it cannot be encoded as UTF-8, which every driver sends)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _request_texts():
+    yield from (request.view_args or {}).values()
+    for multi in (request.args, request.form):
+        for key, values in multi.lists():
+            yield key
+            yield from values
+    for upload in request.files.values():
+        yield upload.filename or ""
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_unstorable_input():
+        # At the edge, before any view or query sees it: such a value would make the database raise,
+        # and the error would carry the statement's parameters. 400, with the usual page.
+        if any(isinstance(value, str) and unstorable(value) for value in _request_texts()):
+            abort(400)
+
     @app.after_request
     def set_security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask import g
-from helpers import PASSWORD, AuthActions, World, complete_course, test_config
+from helpers import PASSWORD, AuthActions, World, app_config, complete_course
 
 from lms import create_app
 from lms.extensions import db, limiter
@@ -25,7 +25,7 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def _schema(database_url, tmp_path_factory):
     """Create the tables once per test session (migrations are tested on their own)."""
-    app = create_app(test_config(database_url, tmp_path_factory.mktemp("instance")))
+    app = create_app(app_config(database_url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -46,7 +46,7 @@ def _forget_request_globals() -> None:
 
 @pytest.fixture
 def app(_schema, database_url, tmp_path):
-    app = create_app(test_config(database_url, tmp_path))
+    app = create_app(app_config(database_url, tmp_path))
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_globals)
     with app.app_context():
         yield app

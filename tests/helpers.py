@@ -30,7 +30,7 @@ def needs_tools(*commands: str):
                               reason=f"needs {', '.join(missing)} (apt-get install {packages})")
 
 
-def test_config(database_url: str, instance) -> dict:
+def app_config(database_url: str, instance) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,

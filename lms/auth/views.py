@@ -23,12 +23,17 @@ def _throttle() -> services.LoginThrottle:
                                   current_app.config["LOGIN_FAILURES_PER_ADDRESS"])
 
 
-def _start_session(user) -> None:
-    # A fresh session at login: nothing from before survives but the chosen language.
+def _fresh_session() -> None:
+    # Nothing from before survives but the chosen language.
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+
+
+def _start_session(user) -> None:
+    _fresh_session()
+    services.start_login(user)
     login_user(user)
     services.record_login(user)
 
@@ -40,19 +45,18 @@ def login():
         return redirect(url_for("learn.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        throttle = _throttle()
+        throttle, now = _throttle(), utcnow()
         address = request.remote_addr or ""
-        if throttle.is_blocked(form.username.data, address):
+        if not throttle.admit(form.username.data, address, now):
             form.password.errors.append(
                 _("Too many failed attempts. Wait 15 minutes and try again, or ask your facilitator for a reset link.")
             )
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
-            throttle.failed(form.username.data, address)
             form.password.errors.append(_("Wrong username or password."))
             return render_template("auth/login.html", form=form), 200
-        throttle.succeeded(form.username.data)
+        throttle.succeeded(form.username.data, address, now)
         _start_session(user)
         db.session.commit()
         return redirect(safe_next(form.next.data) or url_for("learn.home"))
@@ -61,14 +65,27 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End the session, on the server too: the cookie, replayed, opens nothing."""
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            services.end_login(current_user, getattr(current_user, "login_token", ""))
+            db.session.commit()
         logout_user()
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        _fresh_session()
         flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the account, on every device, this one included."""
+    if EmptyForm().validate_on_submit():
+        services.log_out_everywhere(current_user._get_current_object())
+        db.session.commit()
+        logout_user()
+        _fresh_session()
+        flash(_("You have logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 

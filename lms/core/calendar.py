@@ -12,6 +12,15 @@ from lms.models import Cohort, CohortWeek
 
 LIMA = ZoneInfo("America/Lima")
 
+# Every date a person types is kept within these years: 9999-12-20 once made shared pages fail.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def date_in_range(day: date) -> bool:
+    """Whether ``day`` is one the programme can use (between EARLIEST_DATE and LATEST_DATE)."""
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
 
 def lima_today(now: datetime | None = None) -> date:
     """Today's date in Lima (UTC is five hours ahead, so after 19:00 in Lima it is already tomorrow in UTC)."""
@@ -20,12 +29,16 @@ def lima_today(now: datetime | None = None) -> date:
 
 def week_opens_on(cohort: Cohort, week: int, overrides: Mapping[int, date]) -> date:
     """The local date on which ``week`` opens: the coordinator's date if set, else start + 7·(week − 1) days."""
-    return overrides.get(week) or cohort.start_date + timedelta(days=7 * (week - 1))
+    try:
+        return overrides.get(week) or cohort.start_date + timedelta(days=7 * (week - 1))
+    except OverflowError:  # a date stored before forms were bounded: the week simply never opens
+        return date.max
 
 
 def week_opens_at(cohort: Cohort, week: int, overrides: Mapping[int, date]) -> datetime:
     """The moment ``week`` opens, as an aware datetime at local midnight."""
-    return datetime.combine(week_opens_on(cohort, week, overrides), time(0), tzinfo=ZoneInfo(cohort.timezone))
+    day = min(week_opens_on(cohort, week, overrides), date.max - timedelta(days=1))  # room for a zone east of UTC
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(cohort.timezone))
 
 
 def week_is_open(cohort: Cohort, week: int, now: datetime, overrides: Mapping[int, date]) -> bool:

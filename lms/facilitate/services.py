@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit
+from lms.content.markdown import render_user_markdown
 from lms.content.model import Course, Week
 from lms.core.errors import RuleError
 from lms.core.rosters import TraineeRow, enrollments_of
@@ -30,6 +31,9 @@ from lms.models import (
     TraineeNote,
     User,
 )
+
+FEEDBACK_MAX_CHARS = 4000  # a reviewer's feedback; a page of text on a phone
+NOTE_MAX_CHARS = 4000
 
 REFLECTION_MARKS = {"accepted": "✓", "submitted": "…", "returned": "↺", "draft": "·"}
 ATTENDANCE_MARKS = {"present": "P", "late": "T", "absent": "A", "excused": "J"}
@@ -172,14 +176,18 @@ def review_reflection(reviewer: User, version: ReflectionVersion, week: Week, *,
     levels = {c.id: {lv.points for lv in c.levels} for c in week.rubric}
     if set(scores) != set(levels) or any(scores[c] not in levels[c] for c in levels):
         raise RuleError(_l("Choose one level for every rubric criterion."), field="rubric")
-    feedback = (feedback or "").strip()
+    feedback = (feedback or "").replace("\r\n", "\n").strip()
+    if len(feedback) > FEEDBACK_MAX_CHARS:
+        raise RuleError(_l("The feedback is %(n)s characters long; the limit is %(max)s. Shorten it a little; "
+                           "nothing has been lost.", n=len(feedback), max=FEEDBACK_MAX_CHARS), field="feedback")
     if decision == "returned" and not feedback:
         raise RuleError(_l("Write what he should revise before returning the reflection."), field="feedback")
     # Claim the version with a conditional update, so two facilitators saving at once give one review.
     claimed = db.session.execute(
         update(ReflectionVersion).where(ReflectionVersion.id == version.id, ReflectionVersion.decision.is_(None))
         .values(decision=decision, rubric_scores=scores, points=sum(scores.values()), max_points=week.rubric_max,
-                feedback=feedback, reviewed_dt=now, reviewer_id=reviewer.id))
+                feedback=feedback, feedback_html=str(render_user_markdown(feedback)), reviewed_dt=now,
+                reviewer_id=reviewer.id))
     if claimed.rowcount != 1:
         raise RuleError(_l("This reflection was already reviewed."))
     db.session.expire(version)
@@ -216,6 +224,9 @@ def add_note(author: User, trainee: User, text: str) -> TraineeNote:
     text = (text or "").strip()
     if not text:
         raise RuleError(_l("The note is empty."))
+    if len(text) > NOTE_MAX_CHARS:
+        raise RuleError(_l("The note is %(n)s characters long; the limit is %(max)s.", n=len(text),
+                           max=NOTE_MAX_CHARS))
     note = TraineeNote(trainee_id=trainee.id, author_id=author.id, text=text)
     db.session.add(note)
     audit.record(author, "note.add", trainee, cohort_id=trainee.enrollment.cohort_id if trainee.enrollment else None)

@@ -82,6 +82,14 @@ def start_draft(enrollment: Enrollment, week: Week, course: Course, locale: str)
     return draft
 
 
+ANSWER_MAX_CHARS = 2000  # one written answer of a quiz
+
+
+def overlong_answers(raw: dict) -> list[str]:
+    """Names of the questions whose written answer is longer than ANSWER_MAX_CHARS."""
+    return [name for name, value in raw.items() if isinstance(value, str) and len(value) > ANSWER_MAX_CHARS]
+
+
 def clean_responses(questions: tuple[Question, ...], raw: dict) -> dict:
     """Keep only answers to questions of this quiz, as JSON-friendly values, each at most 2,000 characters."""
     names = {q.name for q in questions}
@@ -201,8 +209,12 @@ def save_reflection_draft(enrollment: Enrollment, week: int, text: str, now: dat
     return reflection
 
 
-def submit_reflection(enrollment: Enrollment, week: int, text: str, now: datetime, max_chars: int) -> Reflection:
-    """Send the reflection to the facilitators as a new version; a double click sends it once."""
+def submit_reflection(enrollment: Enrollment, week: int, text: str, now: datetime, max_chars: int,
+                      max_versions: int = 10) -> Reflection:
+    """Send the reflection to the facilitators as a new version; a double click sends it once.
+
+    At most ``max_versions`` versions a week: each is kept forever and shown on the review page.
+    """
     text = check_reflection_text(text, max_chars)
     if not text:
         raise RuleError(_l("Write your reflection before sending it."))
@@ -212,6 +224,9 @@ def submit_reflection(enrollment: Enrollment, week: int, text: str, now: datetim
     last = reflection.versions[-1] if reflection.versions else None
     if reflection.status == ReflectionStatus.SUBMITTED and last is not None and last.text == text:
         return reflection  # the same text again: already waiting for the facilitator
+    if last is not None and last.number >= max_versions:
+        raise RuleError(_l("You have sent %(n)s versions of this reflection, the most a week allows. Talk with your "
+                           "facilitator at the workshop; your draft is kept.", n=max_versions))
     claimed = db.session.execute(
         update(Reflection).where(Reflection.id == reflection.id, Reflection.status == reflection.status,
                                  Reflection.updated_dt == reflection.updated_dt)

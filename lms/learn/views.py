@@ -91,7 +91,7 @@ def lesson(number: int):
     return render_template("learn/lesson.html", week=week, for_trainee=True)
 
 
-def _responses_from_form(questions) -> dict:
+def _raw_responses(questions) -> dict:
     """The answers in the quiz form, read by hand: the fields are the week's questions, of several types."""
     responses = {}
     for q in questions:
@@ -103,7 +103,7 @@ def _responses_from_form(questions) -> dict:
             responses[q.name] = {str(i): request.form.get(f"{key}-{i}", "") for i in range(len(pairs))}
         else:
             responses[q.name] = request.form.get(key, "")
-    return services.clean_responses(questions, responses)
+    return responses
 
 
 @bp.route("/weeks/<int:number>/quiz", methods=["GET", "POST"])
@@ -130,7 +130,15 @@ def quiz(number: int):
                     return jsonify(saved=False, submitted=True, next=result_page)
                 return redirect(result_page)
             abort(409)
-        responses = _responses_from_form(questions)
+        raw = _raw_responses(questions)
+        overlong = services.overlong_answers(raw)
+        if overlong:
+            # Nothing is saved or cut: the answers come back as typed, with what to shorten.
+            flash(_("A written answer may have up to %(n)s characters. Shorten the marked answer; nothing has "
+                    "been lost.", n=services.ANSWER_MAX_CHARS), "error")
+            return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
+                                   responses=raw, missing=set(overlong), attempts=attempts, form=form), 422
+        responses = services.clean_responses(questions, raw)
         if request.form.get("action") == "submit":
             missing = services.missing_answers(questions, responses)
             if missing:
@@ -204,7 +212,8 @@ def reflection(number: int):
         text = form.text.data or ""
         try:
             if form.is_submit:
-                services.submit_reflection(enrollment, number, text, utcnow(), max_chars)
+                services.submit_reflection(enrollment, number, text, utcnow(), max_chars,
+                                           current_app.config["REFLECTION_MAX_VERSIONS"])
                 db.session.commit()
                 flash(_("Your reflection was sent to your facilitator."), "success")
                 short = services.shorter_than_asked(text)

@@ -3,9 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.core.calendar import EARLIEST_DATE, LATEST_DATE, date_in_range
 from lms.forms import choices
 from lms.localized import LANGUAGE_NAMES
 from lms.templating import ROLE_NAMES
@@ -16,9 +17,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def bounded_date(form, field) -> None:
+    if field.data is not None and not date_in_range(field.data):
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.", first=EARLIEST_DATE.year,
+                                 last=LATEST_DATE.year))
+
+
 class CohortForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    start_date = DateField(_l("Date of the first workshop"), validators=[DataRequired()],
+    start_date = DateField(_l("Date of the first workshop"), validators=[DataRequired(), bounded_date],
                            description=_l("Week 1 opens at 00:00 (Lima time) that day; each next week 7 days later."))
     facilitators = MultiCheckboxField(_l("Facilitators"), coerce=int)
 

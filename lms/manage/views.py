@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from lms.access import role_required
 from lms.clock import utcnow
 from lms.core.accounts import make_reset_link_token
-from lms.core.calendar import overrides_for, week_opens_on
+from lms.core.calendar import EARLIEST_DATE, LATEST_DATE, date_in_range, overrides_for, week_opens_on
 from lms.core.errors import RuleError
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
@@ -209,6 +209,10 @@ def calendar(cohort_id: int):
                 dates[week] = date.fromisoformat(raw) if raw else None
             except ValueError:
                 errors[week] = _("Write the date as YYYY-MM-DD, or leave it empty.")
+                continue
+            if dates[week] is not None and not date_in_range(dates[week]):
+                errors[week] = _("Choose a date between %(first)s and %(last)s.", first=EARLIEST_DATE.year,
+                                 last=LATEST_DATE.year)
         if not errors:
             services.set_calendar(current_user, cohort, is_all_open=request.form.get("all_open") == "1",
                                   week_dates=dates)

@@ -17,11 +17,11 @@ from lms.models.progress import (
                                  TraineeNote,
 )
 from lms.models.surveys import SurveyResponse
-from lms.models.users import PasswordReset, Role, User
+from lms.models.users import LoginFailure, LoginSession, PasswordReset, Role, User
 
 __all__ = [
     "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
     "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
-    "Enrollment", "LessonView", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
+    "Enrollment", "LessonView", "LoginFailure", "LoginSession", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
     "ReflectionVersion", "Role", "SurveyResponse", "TraineeNote", "User", "cohort_facilitators",
 ]

@@ -4,9 +4,10 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.clock import utcnow
+from lms.content.markdown import render_user_markdown
 from lms.extensions import db
 from lms.models._types import UTCDateTime
 from lms.models.cohorts import Enrollment
@@ -131,8 +132,17 @@ class ReflectionVersion(db.Model):
     reviewed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    # The sanitised HTML of text and feedback, rendered once when they are saved, never per page view.
+    text_html: Mapped[str | None] = mapped_column(Text)
+    feedback_html: Mapped[str | None] = mapped_column(Text)
+
     reflection: Mapped[Reflection] = relationship(back_populates="versions")
     reviewer: Mapped[User | None] = relationship()
+
+    @validates("text", "feedback")
+    def _render_once(self, key: str, value: str | None) -> str | None:
+        setattr(self, f"{key}_html", None if value is None else str(render_user_markdown(value)))
+        return value
 
 
 class AttendanceStatus(enum.StrEnum):

@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     # Part of the login cookie: changing it (new password) ends every session of the account.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_token)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Reset links made before this moment no longer work (docs/security.md).
+    password_changed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     enrollment: Mapped["Enrollment | None"] = relationship(
@@ -62,13 +64,19 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.username!r} {self.role}>"
 
     def get_id(self) -> str:
-        return self.session_token
+        """What the session cookie holds: the account's session token and this login's own token."""
+        return f"{self.session_token}.{getattr(self, 'login_token', '')}"
 
     def set_password(self, password: str) -> None:
         """Store a hash of ``password`` and log the account out everywhere else."""
         # Tests use a cheap method through PASSWORD_HASH_METHOD; production keeps werkzeug's default.
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
+        self.renew_session_token()
+        self.password_changed_dt = utcnow()
+
+    def renew_session_token(self) -> None:
+        """Change the token every login cookie of the account carries: every session ends."""
         self.session_token = _new_session_token()
 
     def check_password(self, password: str) -> bool:
@@ -98,3 +106,35 @@ class PasswordReset(db.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginSession(db.Model):
+    """One device's login, so that logging out there ends it on the server, not only in the browser.
+
+    The cookie carries the token; only its hash is kept. Logging out deletes the row; a new password
+    or "log out everywhere" also changes the account's session token, which ends every login at once.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginFailure(db.Model):
+    """A failed login, counted in the database so every worker and host sees the same lockout.
+
+    ``key`` is a hash of the account's username or of the address, never either in clear.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -44,18 +44,47 @@ def _measures(course: Course, locale: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def released_pairs(cohort_ids) -> dict[int, dict[tuple[str, str], list[tuple[float | None, float | None]]]]:
+    """{cohort id: {(survey, score key): [(pre, post)]}}: the pairs the report may use, in one query.
+
+    The release rule (docs/survey.md): within a cohort and a survey, people whose answers are complete
+    (start and end) are taken in the order they completed, in whole batches of MIN_GROUP; the last
+    one to four wait for the next batch. So a report downloaded before and after one more man
+    finishes is the same, and a new batch adds at least five people at once: nobody's answers can be
+    told apart by comparing two downloads. A cohort with fewer than MIN_GROUP complete pairs adds
+    nothing to any figure, its own or a total (complementary suppression), so a cohort's figures
+    cannot be had by subtracting the others from "all my cohorts" either.
+    """
+    ids = list(cohort_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(SurveyResponse.id, SurveyResponse.cohort_id, SurveyResponse.pseudonym,
+                                     SurveyResponse.survey_id, SurveyResponse.phase, SurveyResponse.scores)
+                              .where(SurveyResponse.cohort_id.in_(ids)).order_by(SurveyResponse.id))
+    people: dict[tuple[int, str, str], dict] = {}
+    for row_id, cohort_id, name, survey_id, phase, scores in rows:
+        person = people.setdefault((cohort_id, survey_id, name), {"last": 0})
+        person[phase], person["last"] = scores, max(person["last"], row_id)
+    complete: dict[tuple[int, str], list[dict]] = {}
+    for (cohort_id, survey_id, _name), person in people.items():
+        if "pre" in person and "post" in person:
+            complete.setdefault((cohort_id, survey_id), []).append(person)
+    released: dict[int, dict[tuple[str, str], list]] = {cid: {} for cid in ids}
+    for (cohort_id, survey_id), persons in complete.items():
+        persons.sort(key=lambda p: p["last"])
+        for person in persons[: len(persons) - len(persons) % MIN_GROUP]:
+            for key in person["pre"]:
+                released[cohort_id].setdefault((survey_id, key), []).append(
+                    (person["pre"].get(key), person["post"].get(key)))
+    return released
+
+
 def paired_scores(cohort_ids) -> dict[tuple[str, str], list[tuple[float | None, float | None]]]:
-    """(survey, score key) → [(pre, post)] per person who answered both times, in one query."""
-    rows = db.session.execute(select(SurveyResponse.pseudonym, SurveyResponse.survey_id, SurveyResponse.phase,
-                                     SurveyResponse.scores).where(SurveyResponse.cohort_id.in_(list(cohort_ids))))
-    by_person: dict[tuple[str, str], dict[str, dict]] = {}
-    for pseudonym, survey_id, phase, scores in rows:
-        by_person.setdefault((pseudonym, survey_id), {})[phase] = scores
+    """(survey, score key) → [(pre, post)] over these cohorts, by the release rule of ``released_pairs``."""
     pairs: dict[tuple[str, str], list] = {}
-    for (_, survey_id), phases in by_person.items():
-        if "pre" in phases and "post" in phases:
-            for key in phases["pre"]:
-                pairs.setdefault((survey_id, key), []).append((phases["pre"].get(key), phases["post"].get(key)))
+    for by_measure in released_pairs(cohort_ids).values():
+        for measure, values in by_measure.items():
+            pairs.setdefault(measure, []).extend(values)
     return pairs
 
 
@@ -82,18 +111,15 @@ def impact(cohorts: list[Cohort], course: Course, now: datetime, locale: str, to
 def paired_rows(cohorts: list[Cohort], course: Course, locale: str, total_label: str) -> list[list]:
     """The anonymised paired data: one row per person and measure, no pseudonym, in shuffled order.
 
-    Surveys and measures are named in words, in ``locale``. Cohorts with fewer than MIN_GROUP complete
-    pairs are left out, so no small group can be singled out.
+    Surveys and measures are named in words, in ``locale``. Only released pairs (``released_pairs``): a
+    cohort with fewer than MIN_GROUP complete pairs has none, so no small group can be singled out.
     """
     surveys = {s.id: s.title(locale) for s in course.surveys}
     measures = {(survey_id, key): label or total_label for survey_id, key, label in _measures(course, locale)}
     rows = []
+    released = released_pairs(c.id for c in cohorts)
     for cohort in cohorts:
-        pairs = paired_scores([cohort.id])
-        people = max((len(v) for v in pairs.values()), default=0)
-        if people < MIN_GROUP:
-            continue
-        for (survey_id, key), values in sorted(pairs.items()):
+        for (survey_id, key), values in sorted(released[cohort.id].items()):
             for pre, post in values:
                 rows.append([cohort.name, surveys.get(survey_id, survey_id), measures.get((survey_id, key), key),
                              _fmt(pre), _fmt(post)])

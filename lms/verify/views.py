@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from lms import audit
 from lms.access import role_required
 from lms.clock import utcnow
 from lms.content.loader import current_course
@@ -18,16 +19,21 @@ from lms.core.dates import table_date
 from lms.core.errors import RuleError
 from lms.exports import csv_response
 from lms.extensions import db, limiter
-from lms.forms import EmptyForm
 from lms.labels import labels_for
-from lms.models import Certificate, Role
+from lms.models import Certificate, CertificateStatus, Role
 from lms.routing import public_base_url
+from lms.verify.forms import BulkCheckForm
 
 bp = Blueprint("verify", __name__)
 
 def public_limit() -> str:
     """Checks per address on the public endpoints (LMS_VERIFY_RATE_LIMIT), against code enumeration."""
     return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+# One budget per client across every route that tells whether a code exists: /v/, /V/, the API and
+# the credentials, so that switching routes does not multiply the limit.
+verification_budget = limiter.shared_limit(public_limit, scope="verification")
 
 
 
@@ -40,7 +46,7 @@ def keep_out_of_search_engines(response):
 
 @bp.route("/v", methods=["GET"])
 @bp.route("/v/<code>", methods=["GET"])
-@limiter.limit(public_limit)
+@verification_budget
 def page(code: str | None = None):
     """Verify a certificate by its code: VÁLIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
     typed = request.args.get("code")
@@ -62,7 +68,7 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 
 
 @bp.get("/api/v1/verify/<code>")
-@limiter.limit(public_limit)
+@verification_budget
 def api(code: str):
     """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
     result = services.verify(code, "api", utcnow())
@@ -93,7 +99,7 @@ def revocations():
 @role_required(Role.VERIFIER, Role.COORDINATOR)
 def registry():
     """The registry of certified promoters: name, cohort, date, code, status; searchable."""
-    q = request.args.get("q", "").strip()
+    q = request.args.get("q", "").strip()[:120]  # a name or a code; a longer search would only cost time
     query = (select(Certificate).options(joinedload(Certificate.cohort))
              .order_by(Certificate.issued_on.desc(), Certificate.holder_name))
     certificates = db.session.scalars(query).all()
@@ -123,37 +129,40 @@ def registry_csv():
 @role_required(Role.VERIFIER, Role.COORDINATOR)
 def bulk():
     """Check many codes at once from a CSV with a ``codigo`` column; answer with a CSV."""
-    form = EmptyForm()
-    error = None
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            error = _("Choose a CSV file.")
+    form = BulkCheckForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            # One byte past the limit is enough to tell an over-limit file: it is refused, never cut.
+            raw = upload.read(services.MAX_BULK_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is a temporary file
+        try:
+            rows, separator = services.read_codes_csv(raw)
+        except RuleError as bad_file:
+            form.file.errors.append(bad_file.message)
         else:
-            try:
-                rows, separator = services.read_codes_csv(upload.read(services.MAX_BULK_ROWS * 200 + 1))
-            except RuleError as bad_file:
-                error = bad_file.message
-            else:
-                results = services.verify_many([r["codigo"] for r in rows], utcnow())
-                from lms import audit
-                audit.record(current_user, "certificate.bulk_verify", None, rows=len(rows))
-                db.session.commit()
-                header, lines = services.bulk_rows(rows, results, labels_for(str(get_locale())))
-                return csv_response(header, lines, _("verification.csv"), separator)
-    return render_template("verify/bulk.html", form=form, error=error,
-                           max_rows=services.MAX_BULK_ROWS), (422 if error else 200)
+            results = services.verify_many([r["codigo"] for r in rows], utcnow())
+            audit.record(current_user, "certificate.bulk_verify", None, rows=len(rows))
+            db.session.commit()
+            header, lines = services.bulk_rows(rows, results, labels_for(str(get_locale())))
+            return csv_response(header, lines, _("verification.csv"), separator)
+    elif request.method == "POST" and form.csrf_token.errors:
+        abort(400)
+    return render_template("verify/bulk.html", form=form, max_rows=services.MAX_BULK_ROWS,
+                           max_megabytes=services.MAX_BULK_BYTES // 1_000_000), (422 if form.errors else 200)
 
 
 def _certificate_or_404(code: str):
+    """The certificate of a credential URL; a revoked one is refused (410) rather than served as a credential."""
     checked = check_code(code)
     if not checked.is_well_formed:
         abort(404)
     cert = db.session.scalar(select(Certificate).where(Certificate.code == checked.code))
     if cert is None:
         abort(404)
+    if cert.status != CertificateStatus.VALID:  # a wallet refreshing it learns it is gone
+        abort(410)
     return cert
 
 
@@ -164,7 +173,7 @@ def _criteria() -> str:
 
 
 @bp.get("/credentials/<code>.json")
-@limiter.limit(public_limit)
+@verification_budget
 def credential(code: str):
     """The certificate as an Open Badges 3.0 OpenBadgeCredential, to keep in a digital wallet."""
     cert = _certificate_or_404(code)
@@ -174,7 +183,7 @@ def credential(code: str):
 
 
 @bp.get("/credentials/<code>.jwt")
-@limiter.limit(public_limit)
+@verification_budget
 def credential_jwt(code: str):
     """The same credential as a VC-JWT signed with the issuer's current Ed25519 key."""
     cert = _certificate_or_404(code)

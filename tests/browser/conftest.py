@@ -1,7 +1,7 @@
 """Browser fixtures: one Chromium per session, one live server per module.
 
 The live server is the real app on the test database of ``tests/conftest.py`` (its ``database_url``
-and ``_schema`` fixtures, its ``test_config``), served by werkzeug from a daemon thread on
+and ``_schema`` fixtures, its ``app_config``), served by werkzeug from a daemon thread on
 http://127.0.0.1:<free port> and filled with ``flask lms demo``. When the module is done its tables
 are emptied the way the ``app`` fixture does it, so the rest of the suite starts from empty tables.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import needs_tools, test_config  # tests/conftest.py: the same as every other test
+from helpers import app_config, needs_tools  # tests/conftest.py: the same as every other test
 from werkzeug.serving import make_server
 
 from lms import create_app
@@ -145,7 +145,7 @@ def _empty_tables(app) -> None:
 @pytest.fixture(scope="module")
 def live_server(_schema, database_url, tmp_path_factory) -> Iterator[LiveServer]:
     """The app on http://127.0.0.1:<free port>, with the demo data, for the tests of one module."""
-    config = test_config(database_url, tmp_path_factory.mktemp("live-instance"))
+    config = app_config(database_url, tmp_path_factory.mktemp("live-instance"))
     config.pop("SERVER_NAME")  # the browser asks for 127.0.0.1:<port>
     config["DEMO_PASSWORD"] = DEMO_PASSWORD
     app = create_app(config)

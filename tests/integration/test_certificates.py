@@ -120,8 +120,10 @@ def test_someone_trying_code_after_code_is_stopped_with_a_clear_answer(app, clie
     stopped = client.get(f"/v/{new_code()}")
     assert stopped.status_code == 429
     assert "Demasiados intentos" in stopped.get_data(as_text=True)
-    assert client.get(f"/api/v1/verify/{new_code()}").status_code == 404  # the API counts on its own
-    assert client.get(f"/v/{new_code()}").status_code == 429  # and the page stays stopped
+    # One budget across every route that answers for a code: switching routes gives no fresh one.
+    for url in (f"/V/{new_code()}", f"/api/v1/verify/{new_code()}", f"/credentials/{new_code()}.json",
+                f"/credentials/{new_code()}.jwt"):
+        assert client.get(url).status_code == 429, url
 
 
 def test_a_script_calling_the_api_code_after_code_is_stopped_with_json(app, client):
@@ -134,14 +136,17 @@ def test_a_script_calling_the_api_code_after_code_is_stopped_with_json(app, clie
     assert stopped.get_json() == {"error": "Demasiados intentos"}
 
 
-def test_revoked_reads_revocado_with_date_and_reason_never_not_found(client, auth, graduate):
+def test_revoked_reads_revocado_with_date_in_neutral_words_never_not_found(client, auth, graduate):
     cert = _issue(client, auth, graduate)
-    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "error_emision", "confirmed": "1"},
+    post_form(client, f"/manage/certificates/{cert.id}/revoke", {"reason": "fraude", "confirmed": "1"},
               form_url="/manage/certificates")
     auth.logout()
     page = client.get(f"/v/{cert.code}").get_data(as_text=True)
-    assert "REVOCADO" in page and "emitido por error" in page
-    assert client.get(f"/api/v1/verify/{cert.code}").get_json()["status"] == "revoked"
+    assert "REVOCADO" in page and "ya no es válido" in page
+    assert "fraude" not in page and cert.holder_name not in page
+    answer = client.get(f"/api/v1/verify/{cert.code}").get_json()
+    assert answer["status"] == "revoked" and answer["revoked_on"]
+    assert "name" not in answer and "fraude" not in json.dumps(answer)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoke")) is not None
 
 
@@ -179,6 +184,53 @@ def test_offline_verification_from_the_qr_text_alone(app, runner, client, auth, 
     revoked = runner.invoke(args=["lms", "certs", "verify-offline", qr_text, "--jwks", str(jwks),
                                   "--revocations", str(revocations)])
     assert revoked.exit_code == 1 and "status: revoked" in revoked.output
+    assert "warning" not in revoked.output
+
+
+def test_verify_offline_warns_when_the_revocation_list_is_past_its_next_update(app, runner, client, auth, graduate,
+                                                                                tmp_path, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    import lms.clock
+    cert = _issue(client, auth, graduate)
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(client.get("/.well-known/jwks.json").get_data(as_text=True))
+    revocations = tmp_path / "revocations.json"
+    revocations.write_text(client.get("/status/revocations.json").get_data(as_text=True))
+    three_days_later = datetime.now(timezone.utc) + timedelta(days=3)
+    monkeypatch.setattr(lms.clock, "utcnow", lambda: three_days_later)  # the verifier kept the list for three days
+    out = runner.invoke(args=["lms", "certs", "verify-offline", services.qr_url(cert, "http://lms.test/"),
+                              "--jwks", str(jwks), "--revocations", str(revocations)])
+    assert out.exit_code == 0 and "warning: the revocation list was due for renewal" in out.output
+
+
+def test_verify_offline_reports_a_qr_pointing_to_another_host(runner, client, auth, graduate, tmp_path):
+    cert = _issue(client, auth, graduate)
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(client.get("/.well-known/jwks.json").get_data(as_text=True))
+    revocations = tmp_path / "revocations.json"
+    revocations.write_text(client.get("/status/revocations.json").get_data(as_text=True))
+    assert json.loads(revocations.read_text())["issuer"] == "http://lms.test/"
+    look_alike = services.qr_url(cert, "https://promotores-verifica.example.com/")
+    out = runner.invoke(args=["lms", "certs", "verify-offline", look_alike, "--jwks", str(jwks),
+                              "--revocations", str(revocations)])
+    assert out.exit_code == 1 and "status: wrong_host" in out.output
+
+
+def test_the_public_revocation_list_names_nobody(client, auth, graduate):
+    """The tester's attack: fetch the list, feed each code to the API, read names and reasons."""
+    old = _issue(client, auth, graduate, name="Jose Nahui")
+    post_form(client, f"/manage/certificates/{old.id}/revoke",
+              {"reason": "reemitido", "reissue": "1", "name": "José Ñahui Quispe", "confirmed": "1"}, form_url="/manage/certificates")
+    auth.logout()
+    listing = client.get("/status/revocations.json").get_data(as_text=True)
+    assert old.code not in listing and format_code(old.code) not in listing
+    assert "reemitido" not in listing and "Nahui" not in listing
+    assert json.loads(listing)["next_update"] > json.loads(listing)["issued"]
+    page = client.get(f"/v/{old.code}").get_data(as_text=True)
+    assert "REVOCADO" in page and "Jose Nahui" not in page  # the old name is no longer public after a re-issue
+    assert client.get(f"/credentials/{old.code}.json").status_code == 410
+    assert client.get(f"/credentials/{old.code}.jwt").status_code == 410
 
 
 def test_old_certificates_keep_verifying_after_key_rotation(runner, client, auth, graduate, tmp_path):

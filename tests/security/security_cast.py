@@ -127,6 +127,9 @@ def client_as(app, visitor: str, through_the_form: bool = False):
         return client
     user = db.session.scalar(select(User).where(User.username == username))
     assert user is not None and user.is_active, f"no active account {username}"
+    from lms.auth.services import start_login
+    start_login(user)  # the device's login row, as the login form makes it
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True

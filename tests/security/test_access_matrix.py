@@ -33,6 +33,7 @@ ACCESS = {
     "/":                                                            (LOGIN,  OK,     OK,     MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
     "/login":                                                       (OK,     MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
     "/logout":                                                      (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/logout/everywhere":                                           (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     "/join":                                                        (OK,     MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED,  MOVED),
     "/account/password":                                            (LOGIN,  OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/reset/<token>":                                               (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),

@@ -24,6 +24,7 @@ def _csv(cast: Cast) -> dict:
 CSRF_POSTS = {
     "/login": ("anonymous", lambda c: {"username": "jose", "password": PASSWORD, "next": ""}),
     "/logout": ("trainee", lambda c: {}),
+    "/logout/everywhere": ("trainee", lambda c: {}),
     "/join": ("anonymous", lambda c: {"invite_code": "GRUPO-AAA", "display_name": "Nuevo Promotor",
                                       "username": "nuevo", **_new_password(c)}),
     "/account/password": ("trainee", lambda c: {"current_password": PASSWORD, **_new_password(c)}),

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 from flask_babel import force_locale
-from helpers import PASSWORD, csrf_token, test_config
+from helpers import PASSWORD, app_config, csrf_token
 from security_cast import cast, client_as  # noqa: F401  (cast is a fixture)
 
 from lms import create_app
@@ -93,7 +93,7 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(app, world):
 
 
 def test_the_session_cookie_is_secure_when_the_app_is_made_for_https(database_url, tmp_path, world):
-    secure_app = create_app(test_config(database_url, tmp_path / "secure") | {"SESSION_COOKIE_SECURE": True})
+    secure_app = create_app(app_config(database_url, tmp_path / "secure") | {"SESSION_COOKIE_SECURE": True})
     client = secure_app.test_client()
     base = "https://lms.test"
     page = client.get("/login", base_url=base)

@@ -19,6 +19,7 @@ from lms.core.certificates.tokens import (
     OfflineStatus,
     RevocationEntry,
     RevocationListError,
+    code_sha256,
     qr_code,
     sign_revocation_list,
     sign_token,
@@ -176,9 +177,9 @@ def test_a_key_with_nonsense_dates_is_not_trusted(store, key):
 def test_a_revoked_code_is_reported_with_its_claims(store, key):
     claims = make_claims(key.kid)
     url = signed_url(claims, key.private_key)
-    assert verify_qr_text(url, store.jwks(), [format_code(claims.code)]) == OfflineResult(
+    assert verify_qr_text(url, store.jwks(), [code_sha256(format_code(claims.code))]) == OfflineResult(
         OfflineStatus.REVOKED, claims)
-    assert verify_qr_text(url, store.jwks(), [new_code()]).status is OfflineStatus.VALID
+    assert verify_qr_text(url, store.jwks(), [code_sha256(new_code())]).status is OfflineStatus.VALID
 
 
 def test_a_signed_but_malformed_payload_is_malformed(store, key):
@@ -241,33 +242,48 @@ def test_qr_code_is_at_least_error_level_m(key):
 
 
 def revocations():
-    return [RevocationEntry(code=new_code(), revoked_on=date(2025, 7, 1), reason="error_emision"),
-            RevocationEntry(code=new_code(), revoked_on=date(2025, 7, 2), reason="reemitido")]
+    return [RevocationEntry.for_code(new_code(), date(2025, 7, 1)), RevocationEntry.for_code(new_code(), date(2025, 7, 2))]
 
 
 def test_revocation_list_round_trip(store, key):
     entries = revocations()
     document = sign_revocation_list(entries, key.private_key)
-    assert set(document) == {"issued", "kid", "revoked", "sig"}
+    assert set(document) == {"issuer", "issued", "next_update", "kid", "revoked", "sig"}
     assert document["kid"] == key.kid
-    assert [item["code"] for item in document["revoked"]] == sorted(entry.code for entry in entries)
+    assert [item["code_sha256"] for item in document["revoked"]] == sorted(entry.code_hash for entry in entries)
     verified = verify_revocation_list(json.loads(json.dumps(document)), store.jwks())
     assert set(verified.entries) == set(entries)
-    assert verified.codes == {entry.code for entry in entries}
+    assert verified.code_hashes == {entry.code_hash for entry in entries}
+    assert verified.next_update - verified.issued == timedelta(days=1)
+
+
+def test_the_list_names_no_code_and_no_reason(store, key):
+    code = new_code()
+    document = sign_revocation_list([RevocationEntry.for_code(code, date(2025, 7, 1))], key.private_key)
+    assert code not in json.dumps(document) and format_code(code) not in json.dumps(document)
+    assert set(document["revoked"][0]) == {"code_sha256", "revoked_on"}
+
+
+def test_a_list_past_its_next_update_is_stale(store, key):
+    issued = datetime.now(UTC)
+    verified = verify_revocation_list(sign_revocation_list([], key.private_key, issued=issued), store.jwks())
+    assert not verified.is_stale(issued + timedelta(hours=23))
+    assert verified.is_stale(issued + timedelta(hours=25))
 
 
 def test_a_verified_revocation_list_feeds_offline_verification(store, key):
     claims = make_claims(key.kid)
     url = signed_url(claims, key.private_key)
-    entry = RevocationEntry(code=claims.code, revoked_on=date(2025, 7, 1), reason="fraude")
+    entry = RevocationEntry.for_code(claims.code, date(2025, 7, 1))
     document = sign_revocation_list([entry], key.private_key)
-    codes = verify_revocation_list(document, store.jwks()).codes
-    assert verify_qr_text(url, store.jwks(), codes).status is OfflineStatus.REVOKED
+    hashes = verify_revocation_list(document, store.jwks()).code_hashes
+    assert verify_qr_text(url, store.jwks(), hashes).status is OfflineStatus.REVOKED
 
 
 @pytest.mark.parametrize("change", [
     lambda document: document["revoked"].pop(),
-    lambda document: document["revoked"][0].update(reason="fraude"),
+    lambda document: document["revoked"][0].update(revoked_on="2020-01-01"),
+    lambda document: document.update(next_update="2999-01-01T00:00:00Z"),
     lambda document: document.update(issued="2020-01-01T00:00:00Z"),
     lambda document: document.update(sig=document["sig"][::-1]),
     lambda document: document.pop("sig"),
@@ -289,7 +305,7 @@ def test_a_revocation_list_from_an_unknown_key_is_rejected(tmp_path, key):
 def test_a_token_signature_is_not_a_revocation_list_signature(store, key):
     """Domain separation: the same key signs both, and neither passes for the other."""
     document = sign_revocation_list([], key.private_key)
-    unsigned = {name: document[name] for name in ("issued", "kid", "revoked")}
+    unsigned = {name: document[name] for name in ("issuer", "issued", "next_update", "kid", "revoked")}
     message = json.dumps(unsigned, sort_keys=True, separators=(",", ":")).encode()
     forged = {**unsigned, "sig": base64.urlsafe_b64encode(
         key.private_key.sign(TOKEN_DOMAIN + message)).rstrip(b"=").decode()}

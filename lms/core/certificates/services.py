@@ -4,7 +4,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -171,23 +171,30 @@ class Verification:
     certificate: Certificate | None
 
     def public_json(self) -> dict:
-        """Exactly what the certificate itself prints, and its status: nothing else about the person."""
+        """What the certificate itself prints, and its status: nothing else about the person.
+
+        A revoked certificate shows that it is revoked and since when, with the course and issuer the
+        paper names, but not the holder's name, and never the reason (docs/verification.md).
+        """
         data = {"status": self.status, "code": format_code(self.code) if self.code else None}
         cert = self.certificate
         if cert is not None:
             data.update({
-                "name": cert.holder_name, "course": cert.course_title, "hours": cert.hours,
-                "completed_on": cert.completed_on.isoformat(), "issued_on": cert.issued_on.isoformat(),
-                "issued_at": lima_iso(cert.issued_dt), "issuer": cert.issuer,
+                "course": cert.course_title, "hours": cert.hours, "completed_on": cert.completed_on.isoformat(),
+                "issued_on": cert.issued_on.isoformat(), "issued_at": lima_iso(cert.issued_dt), "issuer": cert.issuer,
             })
             if cert.status == CertificateStatus.REVOKED:
-                # Dates are Lima calendar dates, moments carry their offset: docs/verification.md.
-                data.update({"revoked_on": lima_date(cert.revoked_dt).isoformat(), "revoked_at": lima_iso(cert.revoked_dt),
-                             "revocation_reason": cert.revoked_reason})
+                # Dates are Lima calendar dates, moments carry their offset: docs/verification.md. A revoked
+                # certificate publishes neither its holder's name nor the reason: docs/verification.md.
+                data.update({"revoked_on": lima_date(cert.revoked_dt).isoformat(),
+                             "revoked_at": lima_iso(cert.revoked_dt)})
+            else:
+                data["name"] = cert.holder_name
         return data
 
 
 def code_hash(code: str) -> str:
+    """What the check log keeps of a code (or of typed text that was not one)."""
     return hashlib.sha256(code.encode()).hexdigest()
 
 
@@ -258,13 +265,20 @@ def _chunks(items, size):
 # ---------------------------------------------------------------- bulk CSV for the municipality
 
 MAX_BULK_ROWS = 5000
+MAX_BULK_BYTES = 2_000_000  # 5,000 rows of code, name and a few more columns fit with room to spare
+MAX_BULK_FIELD = 1000  # characters in one cell; a code has 19, a name at most 120
 
 
 def read_codes_csv(raw: bytes) -> tuple[list[dict], str]:
     """Rows of an uploaded CSV with a ``codigo`` column (``,`` or ``;``, BOM tolerated) and its separator.
 
-    Raises RuleError with a message for the person when the file cannot be used.
+    The file is read whole or refused, never cut: a cut could fall inside a character and change the
+    decoding of everything. Line endings may be Windows', Unix' or the old Macintosh CR alone (Excel's
+    "CSV (Macintosh)"). Raises RuleError with a message for the person when the file cannot be used.
     """
+    if len(raw) > MAX_BULK_BYTES:
+        raise RuleError(_l("The file is larger than %(mb)s MB. A file may have up to %(n)s rows and %(mb)s MB; "
+                           "split it into smaller files.", mb=MAX_BULK_BYTES // 1_000_000, n=MAX_BULK_ROWS))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -272,20 +286,28 @@ def read_codes_csv(raw: bytes) -> tuple[list[dict], str]:
             text = raw.decode("cp1252")  # Excel's "CSV" on Windows in Spanish
         except UnicodeDecodeError:
             raise RuleError(_l("The file is not a text CSV file.")) from None
-    first_line = text.splitlines()[0] if text.strip() else ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_line = text.split("\n", 1)[0] if text.strip() else ""
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=separator)
-    fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
-    if "codigo" not in fields and "código" not in fields:
-        raise RuleError(_l("The file needs a column named “codigo” with the certificate codes."))
-    column = reader.fieldnames[fields.index("codigo" if "codigo" in fields else "código")]
     rows = []
-    for row in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
-                    | {"codigo": (row.get(column) or "").strip()})
-        if len(rows) > MAX_BULK_ROWS:
-            raise RuleError(_l("The file has more than %(n)s rows. Split it into smaller files.",
-                                      n=MAX_BULK_ROWS))
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator)
+        fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
+        if "codigo" not in fields and "código" not in fields:
+            raise RuleError(_l("The file needs a column named “codigo” with the certificate codes."))
+        column = reader.fieldnames[fields.index("codigo" if "codigo" in fields else "código")]
+        for row in reader:
+            cells = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+            if any(len(v) > MAX_BULK_FIELD for v in cells.values() if isinstance(v, str)):
+                raise RuleError(_l("Line %(line)s has a cell longer than %(n)s characters. Check that the file is "
+                                   "the list of codes.", line=reader.line_num, n=MAX_BULK_FIELD))
+            rows.append(cells | {"codigo": (row.get(column) or "").strip()})
+            if len(rows) > MAX_BULK_ROWS:
+                raise RuleError(_l("The file has more than %(n)s rows. Split it into smaller files.",
+                                   n=MAX_BULK_ROWS))
+    except csv.Error:
+        raise RuleError(_l("Line %(line)s of the file cannot be read as CSV: a cell is too long or its quotes "
+                           "do not close. Save it again as CSV from your spreadsheet.", line=reader.line_num)) from None
     if not rows:
         raise RuleError(_l("The file has no rows under its header."))
     return rows, separator
@@ -319,17 +341,18 @@ def bulk_rows(rows: list[dict], results: list[Verification], words) -> tuple[lis
 
 # ---------------------------------------------------------------- for offline verifiers
 
-def revocation_document(now: datetime, base_url: str) -> dict:
-    """The signed list of every revoked code, for verifiers who check QR codes offline.
+REVOCATION_LIST_HOURS = 24  # how long a published list is current: verifiers fetch a new one daily
 
-    ``revokedCredentials`` repeats it in the shape of a 1EdTech revocation list, for Open Badges
-    wallets; it is outside the signature, which covers ``issued``, ``kid`` and ``revoked``.
+
+def revocation_document(now: datetime, base_url: str) -> dict:
+    """The signed list of every revoked certificate, for verifiers who check QR codes offline.
+
+    What an offline verifier needs and no more (docs/verification.md): a hash of each revoked code,
+    which the holder of the paper can compute from its QR, and the day; never a code, a name or a
+    reason. It says when it was issued, when the next list is due, and the issuer's public address.
     """
-    from lms.core.certificates.openbadges import credential_url
-    revoked = list(db.session.scalars(select(Certificate)
-                                      .where(Certificate.status == CertificateStatus.REVOKED.value)))
-    entries = [RevocationEntry(code=c.code, revoked_on=lima_date(c.revoked_dt), reason=c.revoked_reason) for c in revoked]
-    document = sign_revocation_list(entries, key_store().active_key().private_key, issued=now)
-    document["revokedCredentials"] = [{"id": credential_url(base_url, c.code), "revoked": True,
-                                       "revocationReason": c.revoked_reason} for c in revoked]
-    return document
+    rows = db.session.execute(select(Certificate.code, Certificate.revoked_dt)
+                              .where(Certificate.status == CertificateStatus.REVOKED.value))
+    entries = [RevocationEntry.for_code(code, lima_date(revoked_dt)) for code, revoked_dt in rows]
+    return sign_revocation_list(entries, key_store().active_key().private_key, issued=now,
+                                next_update=now + timedelta(hours=REVOCATION_LIST_HOURS), issuer_url=base_url)

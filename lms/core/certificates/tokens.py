@@ -24,6 +24,7 @@ encodes the parts around ``#`` in QR alphanumeric mode, which is why the URL is 
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from lms.core.certificates.codes import check_code, normalize_code
 from lms.core.certificates.keys import b64url_decode, b64url_encode, key_id, public_key_from_jwk
 
 TOKEN_DOMAIN = b"LMSCERT1."
-REVOCATION_DOMAIN = b"LMSREVOKED1."
+REVOCATION_DOMAIN = b"LMSREVOKED2."  # 2: hashes of codes, no reasons, a next update
 KID_PREFIX_LENGTH = 8
 SIGNATURE_LENGTH = 64
 # The most characters a QR code can hold (version 40, alphanumeric mode).
@@ -56,6 +57,7 @@ class OfflineStatus(StrEnum):
     TAMPERED = "tampered"
     UNKNOWN_KEY = "unknown_key"
     MALFORMED = "malformed"
+    WRONG_HOST = "wrong_host"  # a genuine token, but the QR points somewhere other than the issuer's site
 
 
 @dataclass(frozen=True)
@@ -93,27 +95,47 @@ class OfflineResult:
     claims: CertificateClaims | None = None
 
 
+def code_sha256(code: str) -> str:
+    """The published form of a code: SHA-256 of its normalised 16 symbols, in hex.
+
+    The holder of a paper has the code (printed, and in the QR) and can hash it; the list gives
+    nobody else a code to look up. 75 random bits make guessing codes from their hashes hopeless.
+    """
+    return hashlib.sha256(normalize_code(code).encode("ascii")).hexdigest()
+
+
 @dataclass(frozen=True)
 class RevocationEntry:
-    code: str
+    """One revoked certificate as the public list shows it: a hash of its code and the day. No name, no reason."""
+
+    code_hash: str
     revoked_on: date
-    reason: str  # a category such as "error_emision", never free text about the person
+
+    @classmethod
+    def for_code(cls, code: str, revoked_on: date) -> "RevocationEntry":
+        return cls(code_sha256(code), revoked_on)
 
     def to_json(self) -> dict:
-        return {"code": self.code, "revoked_on": self.revoked_on.isoformat(), "reason": self.reason}
+        return {"code_sha256": self.code_hash, "revoked_on": self.revoked_on.isoformat()}
 
 
 @dataclass(frozen=True)
 class RevocationList:
     """A revocation list whose signature checked out."""
 
+    issuer: str
     issued: datetime
+    next_update: datetime
     kid: str
     entries: tuple[RevocationEntry, ...]
 
     @property
-    def codes(self) -> frozenset[str]:
-        return frozenset(entry.code for entry in self.entries)
+    def code_hashes(self) -> frozenset[str]:
+        return frozenset(entry.code_hash for entry in self.entries)
+
+    def is_stale(self, now: datetime) -> bool:
+        """Whether a newer list should exist by ``now``: one revoked since may be missing from this one."""
+        return now > self.next_update
 
 
 class RevocationListError(ValueError):
@@ -172,17 +194,20 @@ def qr_code(url: str) -> segno.QRCode:
     return segno.make_qr(segments, error="m")
 
 
-def verify_qr_text(qr_text: object, jwks: Mapping, revoked_codes: Iterable[str] = ()) -> OfflineResult:
+def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str] = (),
+                   issuer_url: str | None = None) -> OfflineResult:
     """Check the text of a scanned certificate QR code without a network connection.
 
-    ``jwks`` is the issuer's published JWK Set; ``revoked_codes`` the codes of a verified
-    revocation list (``RevocationList.codes``), if the verifier has one. The status is
+    ``jwks`` is the issuer's published JWK Set; ``revoked_hashes`` the code hashes of a verified
+    revocation list (``RevocationList.code_hashes``), if the verifier has one. The status is
 
     * ``malformed``: not a certificate URL, or the token cannot be read;
     * ``unknown_key``: no key in ``jwks`` has the token's kid, or that key was not in force
       on the issue date;
     * ``tampered``: the signature does not match the token and the code in the URL;
-    * ``revoked``: authentic, and the code is in ``revoked_codes``;
+    * ``wrong_host``: authentic, but the QR's host is not that of ``issuer_url`` (the issuer's
+      published address, when the verifier has it): a copied token behind a look-alike site;
+    * ``revoked``: authentic, and the code's hash is in ``revoked_hashes``;
     * ``valid``: authentic and not known to be revoked.
 
     Never raises, whatever the input.
@@ -206,24 +231,32 @@ def verify_qr_text(qr_text: object, jwks: Mapping, revoked_codes: Iterable[str] 
         return OfflineResult(OfflineStatus.MALFORMED)
     if not _in_force(jwk, claims.issued):
         return OfflineResult(OfflineStatus.UNKNOWN_KEY)
-    if code in {normalize_code(str(revoked)) for revoked in revoked_codes}:
+    if code_sha256(code) in {str(revoked).lower() for revoked in revoked_hashes}:
         return OfflineResult(OfflineStatus.REVOKED, claims)
+    if issuer_url and _host(qr_text) != _host(issuer_url):
+        return OfflineResult(OfflineStatus.WRONG_HOST, claims)
     return OfflineResult(OfflineStatus.VALID, claims)
 
 
 def sign_revocation_list(entries: Iterable[RevocationEntry], private_key: Ed25519PrivateKey,
-                         issued: datetime | None = None) -> dict:
+                         issued: datetime | None = None, next_update: datetime | None = None,
+                         issuer_url: str = "") -> dict:
     """Return the signed JSON document listing ``entries``, to publish for offline verifiers.
 
-    ``{"issued", "kid", "revoked": [{"code", "revoked_on", "reason"}, ...], "sig"}``, where
-    ``sig`` is base64url Ed25519 over ``b"LMSREVOKED1."`` + the canonical JSON of the rest
-    (sorted keys, no spaces, UTF-8). Entries are sorted by code; ``issued`` defaults to now.
+    ``{"issuer", "issued", "next_update", "kid", "revoked": [{"code_sha256", "revoked_on"}, ...], "sig"}``,
+    where ``sig`` is base64url Ed25519 over ``b"LMSREVOKED2."`` + the canonical JSON of the rest
+    (sorted keys, no spaces, UTF-8). Entries are sorted by hash; ``issued`` defaults to now and
+    ``next_update`` (when a verifier should have fetched a newer list) to a day later; ``issuer`` is
+    the issuer's public address, which the QR codes it printed point to.
     """
     issued = (issued or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    next_update = (next_update or issued + timedelta(days=1)).astimezone(UTC).replace(microsecond=0)
     document = {
+        "issuer": issuer_url,
         "issued": issued.isoformat().replace("+00:00", "Z"),
+        "next_update": next_update.isoformat().replace("+00:00", "Z"),
         "kid": key_id(private_key.public_key()),
-        "revoked": [entry.to_json() for entry in sorted(entries, key=lambda entry: entry.code)],
+        "revoked": [entry.to_json() for entry in sorted(entries, key=lambda entry: entry.code_hash)],
     }
     signature = private_key.sign(REVOCATION_DOMAIN + _canonical_json(document))
     return {**document, "sig": b64url_encode(signature)}
@@ -236,7 +269,7 @@ def verify_revocation_list(document: Mapping, jwks: Mapping) -> RevocationList:
     not in force when the list was issued), or anything in it was changed.
     """
     try:
-        unsigned = {name: document[name] for name in ("issued", "kid", "revoked")}
+        unsigned = {name: document[name] for name in ("issuer", "issued", "next_update", "kid", "revoked")}
         signature = b64url_decode(document["sig"])
         keys = [jwk for jwk in _keys_named(jwks, unsigned["kid"]) if jwk["kid"] == unsigned["kid"]]
         message = REVOCATION_DOMAIN + _canonical_json(unsigned)
@@ -262,6 +295,10 @@ def _token_message(code: str, payload: bytes) -> bytes:
 
 def _canonical_json(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url.strip()).hostname or "").lower()
 
 
 def _split_url(qr_text: object) -> tuple[str, str]:
@@ -371,9 +408,17 @@ def _day_of(timestamp: int) -> date:
 
 def _revocation_list(unsigned: dict) -> RevocationList:
     entries = tuple(
-        RevocationEntry(code=normalize_code(item["code"]), revoked_on=date.fromisoformat(item["revoked_on"]),
-                        reason=str(item["reason"]))
+        RevocationEntry(code_hash=_hex_digest(item["code_sha256"]), revoked_on=date.fromisoformat(item["revoked_on"]))
         for item in unsigned["revoked"]
     )
     issued = datetime.fromisoformat(unsigned["issued"])
-    return RevocationList(issued=issued, kid=unsigned["kid"], entries=entries)
+    next_update = datetime.fromisoformat(unsigned["next_update"])
+    return RevocationList(issuer=str(unsigned["issuer"]), issued=issued, next_update=next_update,
+                          kid=unsigned["kid"], entries=entries)
+
+
+def _hex_digest(value: object) -> str:
+    text = str(value).lower()
+    if len(text) != 64 or not all(ch in "0123456789abcdef" for ch in text):
+        raise ValueError("not a SHA-256 hex digest")
+    return text

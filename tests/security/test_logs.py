@@ -1,0 +1,70 @@
+"""No secret or linkable data in the logs: a scripted session runs through login, a reset link, the
+public checks of a code and a survey, and every line written is scanned for the password, the reset
+token, the certificate code and the survey's answers, and for a user id beside a survey request."""
+
+import io
+import json
+import logging
+
+from helpers import PASSWORD, csrf_token
+from security_cast import cast, client_as  # noqa: F401  (cast is a fixture)
+from sqlalchemy import select
+
+from lms.content.loader import current_course
+from lms.core.certificates.codes import format_code
+from lms.logs import JsonFormatter
+from lms.models import SurveyResponse
+
+
+def _capture(app):
+    """Every log line the app and its libraries write during the test, as the JSON formatter writes them."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    loggers = [logging.getLogger(), app.logger, logging.getLogger("lms.access"), logging.getLogger("sqlalchemy"),
+               logging.getLogger("werkzeug")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    logging.getLogger("lms.access").setLevel(logging.INFO)
+    return stream, lambda: [logger.removeHandler(handler) for logger in loggers]
+
+
+def test_a_scripted_session_leaves_no_secret_in_the_logs(app, cast):
+    stream, stop = _capture(app)
+    try:
+        code = cast.certificate_code
+        anonymous = app.test_client()
+        anonymous.post("/login", data={"username": "jose", "password": PASSWORD,
+                                       "csrf_token": csrf_token(anonymous, "/login")})
+        anonymous.get(f"/reset/{cast.reset_token}")
+        anonymous.get(f"/reset/{cast.reset_token}x")
+        for url in (f"/v/{code}", f"/V/{code}", f"/v?code={format_code(code)}", f"/api/v1/verify/{code}",
+                    f"/credentials/{code}.json", f"/v/{code.lower()}zz"):
+            anonymous.get(url)
+        trainee = client_as(app, "trainee_b")
+        survey = current_course().surveys[0]
+        answers = {f"i-{item.id}": "2" for item in survey.items}
+        trainee.post(f"/surveys/pre/{survey.id}", data=answers | {"csrf_token": csrf_token(trainee, "/account/password")})
+        assert cast.world.other_trainee.enrollment is not None
+    finally:
+        stop()
+    log = stream.getvalue()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert lines, "the session wrote no log line, so the scan proves nothing"
+    for secret in (PASSWORD, cast.reset_token, code, format_code(code), code.lower()):
+        assert secret not in log
+    survey_lines = [line for line in lines if str(line.get("route", "")).startswith("/surveys/")]
+    assert survey_lines and all(line.get("user_id") is None for line in survey_lines)
+    stored = [r.answers for r in app.extensions["sqlalchemy"].session.scalars(select(SurveyResponse))]
+    assert stored, "the survey was not saved, so the scan proves nothing"
+    assert "i-" not in log and '"answers"' not in log
+
+
+def test_a_log_line_names_the_route_and_not_the_path(app, cast):
+    stream, stop = _capture(app)
+    try:
+        app.test_client().get(f"/reset/{cast.reset_token}")
+    finally:
+        stop()
+    entry = json.loads([line for line in stream.getvalue().splitlines() if '"request"' in line][-1])
+    assert entry["route"] == "/reset/<token>" and "path" not in entry
