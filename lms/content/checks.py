@@ -36,10 +36,10 @@ HELP_HEADINGS = {"es": "## Dónde buscar ayuda", "en": "## Where to get help"}
 
 INCIDENT_REQUEST = {
     "es": re.compile(r"\b(?:cuenta|cuéntanos|cuéntame|describe|relata|narra|escribe|recuerda|registra|anota|"
-                     r"identifica|piensa en)\b[^.?!]{0,60}?\b(?:una vez|una ocasión|una situación|alguna vez|"
+                     r"identifica|piensa en|fíjate en)\b[^.?!]{0,60}?\b(?:una vez|una ocasión|una situación|alguna vez|"
                      r"un momento|un día|la última vez)\b", re.IGNORECASE),
     "en": re.compile(r"\b(?:tell|describe|write(?: down| about)?|recall|remember|record|note|identify|"
-                     r"think of)\b[^.?!]{0,60}?\b(?:a time|an occasion|a situation|a moment|once|a day|"
+                     r"think of|pay attention to)\b[^.?!]{0,60}?\b(?:a time|an occasion|a situation|a moment|once|a day|"
                      r"the last time)\b", re.IGNORECASE),
 }
 VIOLENCE_WORD = {

@@ -1,8 +1,8 @@
 """Whole stories in a real browser, with JavaScript on and again with it off.
 
 A new trainee joins with the demo invite code, answers the start surveys, reads week 1, fails and
-then passes its quiz (the draft survives a reload), sends his reflection; the facilitator takes the
-attendance and returns the reflection; he revises it; she accepts it. The coordinator issues a
+then passes its quiz (the draft survives a reload), sends his reflection; the facilitator finds week 1's
+workshop "No aplica" for him (he joined in week 4) and returns the reflection; he revises it; she accepts it. The coordinator issues a
 certificate, a visitor sees it VÁLIDO, the coordinator revokes it, the visitor sees REVOCADO. The
 municipality checks a CSV of codes. And the trainee's story once more in English.
 """

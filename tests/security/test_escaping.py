@@ -142,6 +142,9 @@ def enter_display_name(app, world, text):
                                        "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 302, "joining failed"
     newcomer = db.session.scalar(select(User).where(User.username == "nuevo"))
+    # On the roster from week 1, so that the dashboard lists him as behind (a man who joins late is not).
+    newcomer.enrollment.first_week = 1
+    db.session.commit()
     refused = app.test_client()
     answer = _post(refused, "/join", {"invite_code": "NO-EXISTE", "display_name": text, "username": "otro",
                                       "password": PASSWORD, "confirm": PASSWORD})

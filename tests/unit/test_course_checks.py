@@ -96,6 +96,7 @@ def test_a_help_box_that_leaves_out_central_911_is_a_problem(tmp_path):
     ("reflection.es.md", "Registra durante la semana una situación de enojo: qué hiciste."),
     ("reflection.en.md", "Describe a time when you shouted at your partner."),
     ("reflection.en.md", "Think of a situation this week in which you used power over someone at home."),
+    ("reflection.es.md", "Durante la semana, fíjate en un momento en que sentiste cólera. Luego escribe qué hiciste."),
 ])
 def test_a_prompt_that_asks_for_an_incident_of_violence_is_flagged_for_review(tmp_path, name, prompt):
     root = make_week(tmp_path, {name: f"# Reflexión\n\n{prompt}\n"})
