@@ -25,10 +25,6 @@ WEEK_DIR = re.compile(r"^\d{2}-[a-z0-9-]+$")
 MARKDOWN_KINDS = ("lesson", "reflection", "facilitator")
 LANGUAGES = ("es", "en")
 
-# The quizzes are rewritten in a parallel branch (issue 21's item-writing work) with [[police]] and
-# [[linea100]]; until that lands, the old quizzes still spell the numbers out. Turn this on with it.
-QUIZ_LITERALS_CHECKED = False
-
 LITERAL_NUMBER = re.compile(r"(?<![\d\w])(?:105|106|116|911)(?!\d)|(?<![\[])\bL[íi]ne[a]?\s*(?:N\.?°\s*)?100\b",
                             re.IGNORECASE)
 
@@ -65,8 +61,7 @@ def course_rules(root: Path, numbers: Mapping[str, str]) -> list[str]:
             where = path.relative_to(root.parent)
             lines = path.read_text(encoding="utf-8").splitlines()
             problems += [f"{where}: line {n}: {message}" for n, message in unknown_numbers(lines, numbers)]
-            if kind != "quiz" or QUIZ_LITERALS_CHECKED:
-                problems += [f"{where}: line {n}: {message}" for n, message in literal_numbers(lines)]
+            problems += [f"{where}: line {n}: {message}" for n, message in literal_numbers(lines)]
             if kind == "lesson":
                 problems += [f"{where}: {message}" for message in help_box_problems(lines, lang)]
             if kind == "reflection":

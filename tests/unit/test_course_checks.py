@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from lms.content import checks
 from lms.content.checks import course_rules
 from lms.content.loader import check_course, load_course
 from lms.content.numbers import fill_numbers
@@ -70,9 +69,8 @@ def test_other_numbers_are_not_emergency_numbers(tmp_path):
     assert course_rules(make_week(tmp_path, {"lesson.es.md": text + HELP_ES}), NUMBERS) == []
 
 
-def test_a_quiz_that_spells_out_105_is_found_once_quiz_literals_are_checked(tmp_path, monkeypatch):
+def test_a_quiz_that_spells_out_105_is_found(tmp_path):
     root = make_week(tmp_path, {"quiz.es.gift": "::w01-q01::¿A qué número llamas?{=105 =911}\n"})
-    monkeypatch.setattr(checks, "QUIZ_LITERALS_CHECKED", True)
     problems = course_rules(root, NUMBERS)
     assert [p.split(": line")[0] for p in problems] == ["curso/01-prueba/quiz.es.gift"] * 2
 
