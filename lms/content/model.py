@@ -78,6 +78,7 @@ class Course:
     weeks: tuple[Week, ...]
     version: str  # a hash of every file of the course
     surveys: tuple[Survey, ...] = ()  # taken before week 1 (pre) and in week 12 (post)
+    review_right_answer: str = "after_each_attempt"  # or "when_finished": course.toml [review] right_answer
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     def week(self, number: int) -> Week | None:
