@@ -83,16 +83,18 @@ class QuestionStats:
 
 # ---------------------------------------------------------------- reading
 
-def attempt_rows(week: int, cohort_ids: Iterable[int]) -> list[AttemptRow]:
-    """The graded attempts of one week's quiz in these cohorts, in one query."""
+def attempt_rows(week: int, cohort_ids: Iterable[int], attempt_number: int | str = ALL_ATTEMPTS) -> list[AttemptRow]:
+    """The graded attempts of one week's quiz in these cohorts (of one number, or all), in one query."""
     cohort_ids = list(cohort_ids)
     if not cohort_ids:
         return []
-    rows = db.session.execute(
-        select(Enrollment.cohort_id, QuizAttempt.number, QuizAttempt.responses, QuizAttempt.scores)
-        .join(Enrollment, QuizAttempt.enrollment_id == Enrollment.id)
-        .where(QuizAttempt.week == week, QuizAttempt.status == AttemptStatus.GRADED.value,
-               Enrollment.cohort_id.in_(cohort_ids)))
+    query = (select(Enrollment.cohort_id, QuizAttempt.number, QuizAttempt.responses, QuizAttempt.scores)
+             .join(Enrollment, QuizAttempt.enrollment_id == Enrollment.id)
+             .where(QuizAttempt.week == week, QuizAttempt.status == AttemptStatus.GRADED.value,
+                    Enrollment.cohort_id.in_(cohort_ids)))
+    if attempt_number != ALL_ATTEMPTS:
+        query = query.where(QuizAttempt.number == attempt_number)
+    rows = db.session.execute(query)
     return [AttemptRow(cohort_id, number, responses or {}, scores or {}) for cohort_id, number, responses, scores
             in rows]
 

@@ -296,9 +296,8 @@ def quiz_statistics():
     course = current_course()
     week, cohort, attempt = _statistics_choice(course)
     cohorts = _my_cohorts()
-    rows = statistics.attempt_rows(week.number, [cohort.id] if cohort else [c.id for c in cohorts])
-    figures = statistics.question_statistics(week.quiz.questions(_locale()),
-                                             statistics.select_attempts(rows, attempt))
+    rows = statistics.attempt_rows(week.number, [cohort.id] if cohort else [c.id for c in cohorts], attempt)
+    figures = statistics.question_statistics(week.quiz.questions(_locale()), rows)
     return render_template("facilitate/quiz_statistics.html", course=course, week=week, cohort=cohort,
                            cohorts=cohorts, attempt=attempt, figures=figures, stats=statistics)
 
