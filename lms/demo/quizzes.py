@@ -1,5 +1,8 @@
-"""Demo classmates for Grupo B whose quiz answers vary the way real answers do, so that the quiz
-statistics page (/facilitate/quiz-statistics) shows believable figures on `make run`.
+"""Quiz answers that vary the way real answers do, so that the quiz statistics page
+(/facilitate/quiz-statistics) shows believable figures on `make run`: eight classmates for Grupo B
+who did weeks 1–3, and the graduating class's attempts, which pass with different answers instead
+of all with the model answers. (Eight, not more: every account is a row of /manage/users, which
+must stay under 30 KiB.)
 
 Each man has an ability and each question a difficulty (a two-parameter logistic model, as in
 item response theory); a man fails a question more often the harder it is for him. Wrong answers
@@ -34,11 +37,7 @@ from lms.models import (
 
 WEEKS = (1, 2, 3)
 NAMES = ("Álex Huamán Rojas", "Bruno Cáceres Vela", "César Tello Gutiérrez", "Daniel Poma Flores",
-         "Édgar Lozano Ríos", "Fernando Ccahuana Paz", "Gustavo Meza Arana", "Héctor Zapata Ñique",
-         "Iván Rivas Campos", "Jhon Salazar Cruz", "Kevin Aguilar Luna", "Leonardo Quispe Vargas",
-         "Manuel Soto Palomino", "Néstor Chumpitaz Lara", "Óscar Tapia Girón", "Pablo Inga Medina",
-         "Renzo Yauri Castro", "Santiago Abanto Loli", "Teodoro Mamani Ruiz", "Ulises Ramos Cano",
-         "Víctor Huaraca Solís", "Walter Espinoza Ayala", "Yuri Condori Pérez", "Zacarías León Farfán")
+         "Édgar Lozano Ríos", "Fernando Ccahuana Paz", "Gustavo Meza Arana", "Héctor Zapata Ñique")
 
 
 def _unit(text: str) -> float:
@@ -98,13 +97,14 @@ def _classmates(cohort: Cohort, password_hash: str) -> list[User]:
     return people
 
 
-def load(cohort: Cohort, facilitator: User, course: Course, password_hash: str) -> None:
-    """Give 24 classmates of Grupo B weeks 1–3: lesson, one to three quiz attempts, attendance, and the
-    reflections of weeks 1–2 accepted; once only."""
+def load(cohort: Cohort, facilitator: User, course: Course, password_hash: str, graduates: Cohort) -> None:
+    """Give eight classmates of Grupo B weeks 1–3 (lesson, one to three quiz attempts, attendance, and the
+    reflections of weeks 1–2 accepted) and vary the graduates' passing answers; once only."""
     people = _classmates(cohort, password_hash)
     if db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.enrollment_id == people[0].enrollment.id)):
         return
     rng = random.Random(19)
+    _vary_graduates(graduates, course, rng)
     start = datetime.combine(cohort.start_date, datetime.min.time(), tzinfo=timezone.utc)
     for person in people:
         ability = rng.gauss(0.3, 1.0)
@@ -120,6 +120,18 @@ def load(cohort: Cohort, facilitator: User, course: Course, password_hash: str) 
             if number < WEEKS[-1]:
                 _accepted_reflection(enrollment, week, facilitator, when)
     db.session.flush()
+
+
+def _vary_graduates(graduates: Cohort, course: Course, rng: random.Random) -> None:
+    """The graduates passed every quiz at the first attempt; give each a different set of passing answers."""
+    variants = {week.number: passing_variants(week, 8, rng) for week in course.weeks}
+    attempts = db.session.scalars(select(QuizAttempt).join(Enrollment)
+                                  .where(Enrollment.cohort_id == graduates.id, QuizAttempt.locale == "es"))
+    for attempt in attempts:
+        responses, result = rng.choice(variants[attempt.week])
+        attempt.responses = responses
+        for key, value in result.items():
+            setattr(attempt, key, value)
 
 
 def _attempts(enrollment: Enrollment, week, course: Course, ability: float, when: datetime,
