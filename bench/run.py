@@ -31,6 +31,7 @@ PASSWORD = "bench-clave-2026"
 ALONE = "gradebook, 300 trainees, 1 connection"
 SUBMIT = "quiz submit (POST, scored)"
 FLOOR = "signed-in floor (account query only)"
+STATISTICS = "quiz statistics, week 1, every cohort (3,300 trainees)"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -299,6 +300,8 @@ def bench_backend(backend: str) -> dict:
                 "quiz draft save (POST)": (f"{base}/weeks/3/quiz", trainee.cookie, save),
                 SUBMIT: (f"{base}/", None, submits),
                 "gradebook, 300 trainees": (gradebook, coordinator.cookie, None),
+                # Every cohort's first attempts at week 1 (3,300 trainees and the demo): one read of the attempts.
+                STATISTICS: (f"{base}/facilitate/quiz-statistics?week=1", coordinator.cookie, None),
                 "verification page": (f"{base}/v/{code}", None, None),
                 "verification API": (f"{base}/api/v1/verify/{code}", None, None),
                 "JWKS": (f"{base}/.well-known/jwks.json", None, None),

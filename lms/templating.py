@@ -27,13 +27,15 @@ ROLE_NAMES = {
 NAV = {
     Role.TRAINEE: [("learn.home", _l("My weeks"))],
     Role.FACILITATOR: [("facilitate.index", _l("My cohorts")), ("facilitate.queue", _l("To grade")),
-                       ("reports.impact", _l("Impact"))],
+                       ("reports.impact", _l("Impact")), ("facilitate.quiz_statistics", _l("Quiz statistics"))],
     Role.COORDINATOR: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
                        ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates")),
-                       ("reports.impact", _l("Impact")), ("manage.audit_log", _l("Audit log"))],
+                       ("reports.impact", _l("Impact")), ("facilitate.quiz_statistics", _l("Quiz statistics")),
+                       ("manage.audit_log", _l("Audit log"))],
     Role.ADMIN: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),
                  ("manage.users", _l("Accounts")), ("certificates.index", _l("Certificates")),
-                 ("reports.impact", _l("Impact")), ("manage.audit_log", _l("Audit log"))],
+                 ("reports.impact", _l("Impact")), ("facilitate.quiz_statistics", _l("Quiz statistics")),
+                 ("manage.audit_log", _l("Audit log"))],
     Role.VERIFIER: [("verify.registry", _l("Registry")), ("verify.bulk", _l("Check a list"))],
 }
 

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from lms.content.checks import course_rules
 from lms.content.gift import GiftError, Question, parse_gift
+from lms.content.lint import lint_course
 from lms.content.markdown import render_course_markdown
 from lms.content.model import Course, Html, Quiz, RubricCriterion, RubricLevel, Text, Week
 from lms.content.numbers import fill_numbers, read_numbers
@@ -22,7 +23,8 @@ from lms.localized import LANGUAGES
 
 WEEK_DIR = re.compile(r"^(\d{2})-([a-z0-9-]+)$")
 WEEK_FILES = ("lesson", "reflection", "facilitator")
-COURSE_KEYS = {"slug", "hours", "title", "issuer", "completion", "numbers"}
+COURSE_KEYS = {"slug", "hours", "title", "issuer", "completion", "numbers", "review"}
+REVIEW_RIGHT_ANSWER = ("after_each_attempt", "when_finished")
 COMPLETION_KEYS = {"min_attendance", "surveys_required"}
 WEEK_KEYS = {"title", "summary", "objectives", "quiz", "attendance", "rubric"}
 QUIZ_KEYS = {"pass_mark", "max_attempts"}
@@ -119,7 +121,18 @@ def _read_course_toml(reader: _Reader, root: Path) -> dict:
         "min_attendance": reader.integer(path, completion, "min_attendance", 0, 100, 80),
         "surveys_required": bool(completion.get("surveys_required", False)),
         "numbers": read_numbers(data.get("numbers", {}), lambda message: reader.problem(path, message)),
+        "review_right_answer": _review_right_answer(reader, path, data.get("review", {})),
     }
+
+
+def _review_right_answer(reader: _Reader, path: Path, review: dict) -> str:
+    """When an attempt's review shows the right answers (Moodle's review option "Right answer")."""
+    reader.unknown_keys(path, review, {"right_answer"}, "review.")
+    value = review.get("right_answer", REVIEW_RIGHT_ANSWER[0])
+    if value not in REVIEW_RIGHT_ANSWER:
+        reader.problem(path, f"'review.right_answer' must be one of {', '.join(REVIEW_RIGHT_ANSWER)}")
+        return REVIEW_RIGHT_ANSWER[0]
+    return value
 
 
 def _read_rubric(reader: _Reader, path: Path, entries) -> tuple[RubricCriterion, ...]:
@@ -271,9 +284,14 @@ def _read_surveys(reader: _Reader, folder: Path) -> tuple[Survey, ...]:
 
 
 def check_course(root: Path) -> list[str]:
-    """Every problem of the course at ``root``, as sentences naming their file; empty when it is sound."""
+    """Every problem of the course at ``root``, as sentences naming their file; empty when it is sound.
+
+    Item-writing findings (lms.content.lint) count as problems here, not when the app loads the course.
+    """
     course, problems = _read(Path(root))
-    return problems + course_rules(Path(root), course.numbers if course else {})
+    if course is None:
+        return problems
+    return problems + course_rules(Path(root), course.numbers) + lint_course(course, Path(root))
 
 
 _cache: dict[tuple[str, str], Course] = {}

@@ -79,6 +79,7 @@ class Course:
     version: str  # a hash of every file of the course
     surveys: tuple[Survey, ...] = ()  # taken before week 1 (pre) and in week 12 (post)
     numbers: dict[str, str] = field(default_factory=dict, compare=False)  # course.toml [numbers]: name → digits
+    review_right_answer: str = "after_each_attempt"  # or "when_finished": course.toml [review] right_answer
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

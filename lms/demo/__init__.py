@@ -102,6 +102,9 @@ def load_demo() -> str:
 
     from lms.demo import progress as demo_progress
     extra = demo_progress.load(users, cohorts, password)
+    from lms.demo import quizzes as demo_quizzes
+    demo_quizzes.load(cohorts[COHORT_B], users["demo-facilitator-2"], demo_progress.current_course(),
+                      users["demo-trainee-2"].password_hash, cohorts[COHORT_DONE])
     db.session.commit()
 
     lines = ["Demo accounts (password for all: " + password + "):"]

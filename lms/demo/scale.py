@@ -16,9 +16,8 @@ from lms.content.surveys import score_attitudes, score_knowledge
 from lms.core.certificates import services as certificates
 from lms.core.certificates.codes import new_code
 from lms.core.certificates.tokens import CertificateClaims, sign_token
-from lms.core.scoring import grade
 from lms.core.surveys import pseudonym
-from lms.demo.progress import model_answer
+from lms.demo.quizzes import passing_variants
 from lms.extensions import db
 from lms.manage.services import new_invite_code
 from lms.models import (
@@ -44,8 +43,8 @@ def add_scale_cohorts(count: int, course: Course, password_hash: str, progress=N
     rng = random.Random(2026)
     existing = db.session.scalar(select(func.count()).select_from(Cohort).where(Cohort.name.like("Escala %")))
     signing_key = certificates.key_store().active_key()
-    answers = {w.number: {q.name: model_answer(q) for q in w.quiz.questions("es")} for w in course.weeks}
-    graded = {w.number: grade(w.quiz.questions("es"), answers[w.number], w.quiz.pass_mark) for w in course.weeks}
+    # Every scale trainee passes, with one of 40 different sets of answers, so quiz statistics have figures.
+    answers = {w.number: passing_variants(w, 40, random.Random(w.number)) for w in course.weeks}
     now = utcnow()
     added = 0
     for index in range(existing + 1, existing + count + 1):
@@ -66,7 +65,7 @@ def add_scale_cohorts(count: int, course: Course, password_hash: str, progress=N
                                                 for u in user_ids])
         enrollments = list(db.session.execute(select(Enrollment.id, Enrollment.user_id)
                                               .where(Enrollment.cohort_id == cohort.id)))
-        _histories(cohort, enrollments, course, answers, graded, start, rng)
+        _histories(cohort, enrollments, course, answers, start, rng)
         _surveys(cohort, enrollments, course, rng)
         _certificates(cohort, enrollments, course, signing_key, start, rng)
         added += len(enrollments)
@@ -76,17 +75,18 @@ def add_scale_cohorts(count: int, course: Course, password_hash: str, progress=N
     return added
 
 
-def _histories(cohort, enrollments, course, answers, graded, start, rng) -> None:
+def _histories(cohort, enrollments, course, answers, start, rng) -> None:
     views, attempts, reflections, attendance = [], [], [], []
     for enrollment_id, _user in enrollments:
         for week in course.weeks:
             when = datetime.combine(start + timedelta(days=7 * (week.number - 1)), datetime.min.time(),
                                     tzinfo=timezone.utc) + timedelta(hours=20)
             views.append({"enrollment_id": enrollment_id, "week": week.number, "first_opened_dt": when})
+            responses, graded = rng.choice(answers[week.number])
             attempts.append({"enrollment_id": enrollment_id, "week": week.number, "number": 1, "locale": "es",
-                             "content_version": course.version, "responses": answers[week.number],
+                             "content_version": course.version, "responses": responses,
                              "started_dt": when, "saved_dt": when, "submitted_dt": when, "graded_dt": when,
-                             **graded[week.number]})
+                             **graded})
             reflections.append({"enrollment_id": enrollment_id, "week": week.number, "status": "accepted",
                                 "draft_text": "Reflexión de ejemplo.", "submitted_dt": when, "updated_dt": when})
             status = "present" if rng.random() < 0.92 else rng.choice(["late", "excused", "absent"])

@@ -1,6 +1,8 @@
 """Facilitators follow their cohorts; coordinators see every cohort here too."""
 
 
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,10 +20,11 @@ from lms.core.progress import AT_RISK_ABSENCES, progress_for, progress_of
 from lms.core.rosters import enrollments_of, trainee_rows
 from lms.exports import csv_response
 from lms.extensions import db
-from lms.facilitate import services
+from lms.facilitate import services, statistics
 from lms.facilitate.forms import NoteForm
 from lms.forms import EmptyForm
 from lms.labels import labels_for
+from lms.localized import LANGUAGES
 from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
@@ -32,6 +35,10 @@ bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 def require_staff():
     """Every page here is for facilitators and coordinators."""
 
+
+
+def _locale() -> str:
+    return str(get_locale())
 
 
 def _my_cohorts():
@@ -278,3 +285,54 @@ def guide(number: int):
     if week is None:
         abort(404)
     return render_template("facilitate/guide.html", week=week)
+
+
+# ---------------------------------------------------------------- quiz statistics
+
+def _statistics_choice(course):
+    """The week, cohort (None: every cohort I may see) and attempt number asked for in the query string."""
+    week = course.week(request.args.get("week", 1, type=int)) or abort(404)
+    cohort_id = request.args.get("cohort", type=int)
+    cohort = cohort_or_404(current_user, cohort_id) if cohort_id else None
+    attempt = request.args.get("attempt", "1")
+    attempt = statistics.ALL_ATTEMPTS if attempt == statistics.ALL_ATTEMPTS else \
+        (int(attempt) if attempt.isdigit() and 1 <= int(attempt) <= week.quiz.max_attempts else 1)
+    return week, cohort, attempt
+
+
+@bp.get("/quiz-statistics")
+def quiz_statistics():
+    """Statistics per question of one week's quiz: facility, discrimination, the share of each option, flags."""
+    course = current_course()
+    week, cohort, attempt = _statistics_choice(course)
+    cohorts = _my_cohorts()
+    rows = statistics.attempt_rows(week.number, [cohort.id] if cohort else [c.id for c in cohorts], attempt)
+    figures = statistics.question_statistics(week.quiz.questions(_locale()), rows)
+    return render_template("facilitate/quiz_statistics.html", course=course, week=week, cohort=cohort,
+                           cohorts=cohorts, attempt=attempt, figures=figures, stats=statistics)
+
+
+@bp.get("/quiz-statistics.csv")
+def quiz_statistics_csv():
+    """Every question of one week's quiz, for each attempt number and for all attempts, as CSV."""
+    course = current_course()
+    week, cohort, _attempt = _statistics_choice(course)
+    rows = statistics.attempt_rows(week.number, [cohort.id] if cohort else [c.id for c in _my_cohorts()])
+    header, lines = statistics.csv_table(week, week.quiz.questions(_locale()), rows)
+    where = f"cohort-{cohort.id}" if cohort else "cohorts"
+    return csv_response(header, lines, f"quiz-statistics-week-{week.number:02d}-{where}.csv")
+
+
+@bp.get("/quiz-files/<int:number>")
+def quiz_file(number: int):
+    """The GIFT file of a week's quiz with numbered lines, so that a flagged question can be found in it."""
+    course = current_course()
+    week = course.week(number) or abort(404)
+    language = request.args.get("lang", _locale())
+    if language not in LANGUAGES:
+        abort(404)
+    path = (Path(current_app.config["COURSES_DIR"]) / current_app.config["COURSE_SLUG"]
+            / f"{week.number:02d}-{week.slug}" / f"quiz.{language}.gift")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return render_template("facilitate/quiz_file.html", week=week, language=language, lines=lines,
+                           name=f"{path.parent.name}/{path.name}")

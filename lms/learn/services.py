@@ -3,6 +3,7 @@
 Services take plain arguments and never touch the request; views commit.
 """
 
+import random
 import re
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from lms.content.gift import Question
 from lms.content.model import Course, Week
 from lms.core.errors import RuleError
 from lms.core.scoring import grade
+from lms.core.shuffle import draw_order
 from lms.extensions import db
 from lms.models import (
     AttemptStatus,
@@ -60,8 +62,13 @@ def current_draft(attempts: list[QuizAttempt]) -> QuizAttempt | None:
     return next((a for a in attempts if a.status == AttemptStatus.DRAFT), None)
 
 
-def start_draft(enrollment: Enrollment, week: Week, course: Course, locale: str) -> QuizAttempt:
-    """Return the open draft attempt, starting a new one if attempts remain; raise RuleError if none do."""
+def start_draft(enrollment: Enrollment, week: Week, course: Course, locale: str,
+                rng: random.Random | None = None) -> QuizAttempt:
+    """Return the open draft attempt, starting a new one if attempts remain; raise RuleError if none do.
+
+    A new attempt draws the order of its options once (`rng` lets a test choose the draw); both
+    languages share it, since their questions have the same names and options in the same places.
+    """
     attempts = attempts_of(enrollment, week.number)
     draft = current_draft(attempts)
     if draft is not None:
@@ -74,7 +81,8 @@ def start_draft(enrollment: Enrollment, week: Week, course: Course, locale: str)
     try:
         with db.session.begin_nested():
             draft = QuizAttempt(enrollment_id=enrollment.id, week=week.number, number=number, locale=locale,
-                                content_version=course.version, responses={})
+                                content_version=course.version, responses={},
+                                answer_order=draw_order(week.quiz.questions_es, rng))
             db.session.add(draft)
     except IntegrityError:
         # A second tab started the same attempt at the same moment: use that one.
@@ -123,16 +131,12 @@ def missing_answers(questions: tuple[Question, ...], responses: dict) -> list[st
             continue
         value = responses.get(q.name)
         if q.type == "matching":
-            pairs = [a for a in q.answers if a.question]
-            if not isinstance(value, dict) or len([v for v in value.values() if v]) < len(pairs):
+            # As in Moodle, some pairs chosen is an answer in part, scored in part; none is no answer.
+            if not isinstance(value, dict) or not any(v for v in value.values()):
                 missing.append(q.name)
         elif not value or (isinstance(value, str) and not value.strip()):
             missing.append(q.name)
     return missing
-
-
-
-
 
 
 def submit_attempt(attempt: QuizAttempt, responses: dict, questions: tuple[Question, ...], pass_mark: int,

@@ -13,11 +13,11 @@ from lms.core.calendar import cohort_overrides, week_is_open, week_opens_at
 from lms.core.certificates import services as certificate_services
 from lms.core.errors import RuleError
 from lms.core.progress import progress_of
-from lms.core.scoring import feedback_for
+from lms.core.shuffle import answers_in_order, choices_in_order, stems_in_order
 from lms.core.surveys import phases_done
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.learn import services
+from lms.learn import review, services
 from lms.learn.forms import ReflectionForm
 from lms.models import AttemptStatus, ReflectionStatus, Role
 
@@ -147,8 +147,7 @@ def quiz(number: int):
                 if _wants_json():
                     return jsonify(saved=True, submitted=False, missing=missing), 422
                 flash(_("Answer every question before sending. Your answers so far are saved."), "error")
-                return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
-                                       responses=responses, missing=set(missing), attempts=attempts, form=form), 422
+                return _quiz_page(week, questions, draft, responses, set(missing), attempts, form), 422
             # Built first: submitting expires the draft (its row changed under it), and reading it again
             # after that would cost a transaction and a query just for its number.
             result_page = url_for("learn.attempt", number=number, attempt_number=draft.number)
@@ -172,8 +171,15 @@ def quiz(number: int):
         return render_template("learn/quiz_closed.html", week=week, message=error.message, attempts=attempts,
                                progress=progress)
     db.session.commit()
-    return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
-                           responses=draft.responses or {}, missing=set(), attempts=attempts, form=form)
+    return _quiz_page(week, questions, draft, draft.responses or {}, set(), attempts, form)
+
+
+def _quiz_page(week, questions, draft, responses: dict, missing: set, attempts, form):
+    """The quiz form, its options in the order drawn for this attempt."""
+    return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft, responses=responses,
+                           missing=missing, attempts=attempts, form=form, order=draft.answer_order,
+                           answers_in_order=answers_in_order, stems_in_order=stems_in_order,
+                           choices_in_order=choices_in_order)
 
 
 @bp.get("/weeks/<int:number>/quiz/attempts/<int:attempt_number>")
@@ -187,13 +193,14 @@ def attempt(number: int, attempt_number: int):
     attempt = next((a for a in attempts if a.number == attempt_number and a.is_submitted), None)
     if attempt is None:
         abort(404)
-    questions = week.quiz.questions(attempt.locale if attempt.locale == _locale() else _locale())
-    results = [(q, attempt.responses.get(q.name), (attempt.scores or {}).get(q.name),
-                feedback_for(q, attempt.responses.get(q.name))) for q in questions]
+    questions = week.quiz.questions(_locale())
     remaining = week.quiz.max_attempts - services.submitted_count(attempts)
+    passed_any = any(a.is_passed for a in attempts)
+    show_right = review.shows_right_answers(course.review_right_answer, passed=passed_any, attempts_left=remaining)
     best = max((a.percent for a in attempts if a.status == AttemptStatus.GRADED), default=None)
-    return render_template("learn/attempt.html", week=week, attempt=attempt, results=results,
-                           remaining=remaining, best=best, passed_any=any(a.is_passed for a in attempts))
+    return render_template("learn/attempt.html", week=week, attempt=attempt,
+                           items=review.review_items(questions, attempt, show_right), show_right=show_right,
+                           remaining=remaining, best=best, passed_any=passed_any)
 
 
 @bp.route("/weeks/<int:number>/reflection", methods=["GET", "POST"])

@@ -62,6 +62,8 @@ class QuizAttempt(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=AttemptStatus.DRAFT.value)
     responses: Mapped[dict] = mapped_column(JSON, default=dict)   # question name -> response
     scores: Mapped[dict] = mapped_column(JSON, default=dict)      # question name -> fraction, None while pending
+    # question name -> the order its options were shown in, drawn once per attempt (lms.core.shuffle)
+    answer_order: Mapped[dict | None] = mapped_column(JSON)
     score: Mapped[float | None]          # points earned
     max_score: Mapped[float | None]
     percent: Mapped[float | None]

@@ -304,6 +304,8 @@ PAGES = (
     PageSpec("gradebook", "demo-facilitator", "/facilitate/cohorts/{cohort_a}/gradebook"),
     PageSpec("graduates-gradebook", "demo-facilitator", "/facilitate/cohorts/{cohort_done}/gradebook"),
     PageSpec("guide", "demo-facilitator", "/facilitate/guide/1"),
+    PageSpec("quiz-statistics", "demo-facilitator", "/facilitate/quiz-statistics?week=1"),
+    PageSpec("quiz-file", "demo-facilitator", "/facilitate/quiz-files/1"),
     PageSpec("staff-lesson", "demo-facilitator", "/weeks/1"),
     # coordinator
     PageSpec("manage-cohorts", "demo-coordinator", "/manage/"),
@@ -315,6 +317,7 @@ PAGES = (
     PageSpec("audit", "demo-coordinator", "/manage/audit"),
     PageSpec("certificates", "demo-coordinator", "/manage/certificates"),
     PageSpec("impact", "demo-coordinator", "/reports/impact"),
+    PageSpec("all-quiz-statistics", "demo-coordinator", "/facilitate/quiz-statistics?week=2&attempt=all"),
     # verifier (municipality)
     PageSpec("registry", "demo-verifier", "/verify/registry"),
     PageSpec("bulk", "demo-verifier", "/verify/bulk"),

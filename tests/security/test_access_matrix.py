@@ -61,6 +61,10 @@ ACCESS = {
     "/facilitate/attempts/<id:item_id>":                           (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
     "/facilitate/trainees/<id:trainee_id>":                        (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
     "/facilitate/trainees/<id:trainee_id>/reset-link":             (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    # quiz statistics: each on the cohorts they may see (another cohort's id in ?cohort= is 404)
+    "/facilitate/quiz-statistics":                                  (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/facilitate/quiz-statistics.csv":                              (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/facilitate/quiz-files/<int:number>":                          (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
     # coordination: coordinators and admins only
     "/manage/":                                                     (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/cohorts/new":                                          (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
