@@ -242,17 +242,19 @@ def certs_revoke(code, reason):
 @click.option("--revocations", "revocations_file", type=click.File("r", encoding="utf-8"),
               help="The signed revocation list (/status/revocations.json), saved to a file.")
 def certs_verify_offline(qr_text, jwks_file, revocations_file):
-    """Check the text of a certificate's QR code with no server; exit 1 unless it is valid."""
+    """Check the text of a certificate's QR code with no server (revoked, suspended or valid by the
+    signed list, if given); exit 1 unless it is valid."""
     from lms.core.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
 
     jwks = json.load(jwks_file)
-    revoked = ()
+    revoked = suspended = ()
     if revocations_file is not None:
         try:
-            revoked = verify_revocation_list(json.load(revocations_file), jwks).codes
+            status_list = verify_revocation_list(json.load(revocations_file), jwks)
         except RevocationListError as error:
             raise click.ClickException(f"revocation list rejected: {error}") from None
-    result = verify_qr_text(qr_text, jwks, revoked)
+        revoked, suspended = status_list.codes, status_list.suspended_codes
+    result = verify_qr_text(qr_text, jwks, revoked, suspended)
     click.echo(f"status: {result.status}")
     if result.claims is not None:
         c = result.claims

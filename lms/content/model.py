@@ -68,6 +68,14 @@ class Week:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """Who signs the certificate for the authorities that grant it: a name and a role."""
+
+    name: str
+    role: Text
+
+
+@dataclass(frozen=True)
 class Course:
     slug: str
     title: Text
@@ -78,6 +86,8 @@ class Course:
     weeks: tuple[Week, ...]
     version: str  # a hash of every file of the course
     surveys: tuple[Survey, ...] = ()  # taken before week 1 (pre) and in week 12 (post)
+    signatories: tuple[Signatory, ...] = ()
+    code_of_conduct: Html | None = None  # the promoter's code, accepted in week 12
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     def week(self, number: int) -> Week | None:

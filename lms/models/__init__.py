@@ -16,6 +16,7 @@ from lms.models.progress import (
                                  ReflectionVersion,
                                  TraineeNote,
 )
+from lms.models.safeguarding import Concern, ConcernCategory, ConcernDecision, ConductAcceptance, Recommendation, RecommendationDecision  # noqa: E501
 from lms.models.surveys import SurveyResponse
 from lms.models.users import PasswordReset, Role, User
 
@@ -23,5 +24,6 @@ __all__ = [
     "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
     "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
     "Enrollment", "LessonView", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
-    "ReflectionVersion", "Role", "SurveyResponse", "TraineeNote", "User", "cohort_facilitators",
+    "ReflectionVersion", "Role", "Concern", "ConcernCategory", "ConcernDecision", "ConductAcceptance",
+    "Recommendation", "RecommendationDecision", "SurveyResponse", "TraineeNote", "User", "cohort_facilitators",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
 from lms.clock import utcnow
+from lms.core import accreditation
 from lms.core.certificates import services
 from lms.core.certificates.codes import check_code, format_code
 from lms.core.certificates.openbadges import build_credential, vc_jwt
@@ -18,6 +19,7 @@ from lms.extensions import db, limiter
 from lms.forms import EmptyForm
 from lms.models import Certificate, Role
 from lms.routing import public_base_url
+from lms.verify.forms import PublicConcernForm
 
 bp = Blueprint("verify", __name__)
 
@@ -38,7 +40,7 @@ def keep_out_of_search_engines(response):
 @bp.route("/v/<code>", methods=["GET"])
 @limiter.limit(public_limit)
 def page(code: str | None = None):
-    """Verify a certificate by its code: VÁLIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
+    """Verify a certificate by its code: VÁLIDO, SUSPENDIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
     typed = request.args.get("code")
     if typed is not None:
         checked = check_code(typed)
@@ -60,11 +62,41 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 @bp.get("/api/v1/verify/<code>")
 @limiter.limit(public_limit)
 def api(code: str):
-    """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
+    """The same check as JSON: ``status`` is valid, suspended, revoked, not_found or malformed."""
     result = services.verify(code, "api", utcnow())
     answer = jsonify(result.public_json())  # before the commit, which would expire the certificate
     db.session.commit()
     return answer, 404 if result.status in ("not_found", "malformed") else 200
+
+
+def concern_limit() -> str:
+    """Concerns sent per address (LMS_CONCERN_RATE_LIMIT), against floods; reading the form is not counted."""
+    return current_app.config.get("CONCERN_RATE_LIMIT", "5 per hour")
+
+
+@bp.route("/v/<code>/concern", methods=["GET", "POST"])
+@limiter.limit(public_limit)
+@limiter.limit(concern_limit, methods=["POST"])
+def concern(code: str):
+    """Anyone raises a concern about a certified promoter: no account, no JavaScript; a reference number back."""
+    certificate = _certificate_or_404(code)
+    form = PublicConcernForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            raised = accreditation.raise_public_concern(certificate, form.account.data, form.contact.data, utcnow())
+        except RuleError as error:
+            db.session.rollback()
+            form.account.errors = [*form.account.errors, str(error.message)]
+            status = 422
+        else:
+            reference = accreditation.format_reference(raised.reference)
+            db.session.commit()
+            # Answered here rather than redirected, so the reference never travels in a URL.
+            return render_template("verify/concern_sent.html", reference=reference)
+    elif form.is_submitted():
+        status = 422
+    return render_template("verify/concern.html", form=form, certificate=certificate), status
 
 
 @bp.get("/.well-known/jwks.json")
@@ -78,7 +110,7 @@ def jwks():
 
 @bp.get("/status/revocations.json")
 def revocations():
-    """The signed list of revoked certificate codes, for offline verifiers."""
+    """The signed list of revoked and suspended certificate codes, for offline verifiers."""
     response = jsonify(services.revocation_document(utcnow(), public_base_url()))
     response.cache_control.public = True
     response.cache_control.max_age = 600

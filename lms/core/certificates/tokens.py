@@ -1,4 +1,4 @@
-"""The signed token in a certificate's QR code, and the signed list of revoked codes.
+"""The signed token in a certificate's QR code, and the signed list of revoked and suspended codes.
 
 The QR code holds ``HTTPS://HOST/V/<CODE>#<TOKEN>``. A phone camera opens the page for
 ``CODE``, which shows the live status; the fragment never reaches the server, so the
@@ -52,6 +52,7 @@ _TIME_ZONE_GRACE = timedelta(days=1)
 
 class OfflineStatus(StrEnum):
     VALID = "valid"
+    SUSPENDED = "suspended"
     REVOKED = "revoked"
     TAMPERED = "tampered"
     UNKNOWN_KEY = "unknown_key"
@@ -104,16 +105,30 @@ class RevocationEntry:
 
 
 @dataclass(frozen=True)
+class SuspensionEntry:
+    code: str
+    since: date  # no reason: a suspension says only that a concern is being reviewed
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "since": self.since.isoformat()}
+
+
+@dataclass(frozen=True)
 class RevocationList:
-    """A revocation list whose signature checked out."""
+    """A revocation list whose signature checked out, with the suspended codes when it lists them."""
 
     issued: datetime
     kid: str
     entries: tuple[RevocationEntry, ...]
+    suspensions: tuple[SuspensionEntry, ...] = ()
 
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(entry.code for entry in self.entries)
+
+    @property
+    def suspended_codes(self) -> frozenset[str]:
+        return frozenset(entry.code for entry in self.suspensions)
 
 
 class RevocationListError(ValueError):
@@ -172,17 +187,20 @@ def qr_code(url: str) -> segno.QRCode:
     return segno.make_qr(segments, error="m")
 
 
-def verify_qr_text(qr_text: object, jwks: Mapping, revoked_codes: Iterable[str] = ()) -> OfflineResult:
+def verify_qr_text(qr_text: object, jwks: Mapping, revoked_codes: Iterable[str] = (),
+                   suspended_codes: Iterable[str] = ()) -> OfflineResult:
     """Check the text of a scanned certificate QR code without a network connection.
 
     ``jwks`` is the issuer's published JWK Set; ``revoked_codes`` the codes of a verified
-    revocation list (``RevocationList.codes``), if the verifier has one. The status is
+    revocation list (``RevocationList.codes``), if the verifier has one, and ``suspended_codes``
+    the same list's ``suspended_codes``. The status is
 
     * ``malformed``: not a certificate URL, or the token cannot be read;
     * ``unknown_key``: no key in ``jwks`` has the token's kid, or that key was not in force
       on the issue date;
     * ``tampered``: the signature does not match the token and the code in the URL;
     * ``revoked``: authentic, and the code is in ``revoked_codes``;
+    * ``suspended``: authentic, not revoked, and the code is in ``suspended_codes``;
     * ``valid``: authentic and not known to be revoked.
 
     Never raises, whatever the input.
@@ -208,16 +226,21 @@ def verify_qr_text(qr_text: object, jwks: Mapping, revoked_codes: Iterable[str] 
         return OfflineResult(OfflineStatus.UNKNOWN_KEY)
     if code in {normalize_code(str(revoked)) for revoked in revoked_codes}:
         return OfflineResult(OfflineStatus.REVOKED, claims)
+    if code in {normalize_code(str(suspended)) for suspended in suspended_codes}:
+        return OfflineResult(OfflineStatus.SUSPENDED, claims)
     return OfflineResult(OfflineStatus.VALID, claims)
 
 
 def sign_revocation_list(entries: Iterable[RevocationEntry], private_key: Ed25519PrivateKey,
-                         issued: datetime | None = None) -> dict:
+                         issued: datetime | None = None,
+                         suspensions: Iterable[SuspensionEntry] | None = None) -> dict:
     """Return the signed JSON document listing ``entries``, to publish for offline verifiers.
 
-    ``{"issued", "kid", "revoked": [{"code", "revoked_on", "reason"}, ...], "sig"}``, where
-    ``sig`` is base64url Ed25519 over ``b"LMSREVOKED1."`` + the canonical JSON of the rest
-    (sorted keys, no spaces, UTF-8). Entries are sorted by code; ``issued`` defaults to now.
+    ``{"issued", "kid", "revoked": [{"code", "revoked_on", "reason"}, ...], "suspended": [{"code",
+    "since"}, ...], "sig"}``, where ``sig`` is base64url Ed25519 over ``b"LMSREVOKED1."`` + the
+    canonical JSON of the rest (sorted keys, no spaces, UTF-8). Entries are sorted by code;
+    ``issued`` defaults to now. ``suspended`` is left out when ``suspensions`` is None (the
+    format of lists signed before suspension existed, which still verify).
     """
     issued = (issued or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     document = {
@@ -225,6 +248,8 @@ def sign_revocation_list(entries: Iterable[RevocationEntry], private_key: Ed2551
         "kid": key_id(private_key.public_key()),
         "revoked": [entry.to_json() for entry in sorted(entries, key=lambda entry: entry.code)],
     }
+    if suspensions is not None:
+        document["suspended"] = [entry.to_json() for entry in sorted(suspensions, key=lambda entry: entry.code)]
     signature = private_key.sign(REVOCATION_DOMAIN + _canonical_json(document))
     return {**document, "sig": b64url_encode(signature)}
 
@@ -237,6 +262,8 @@ def verify_revocation_list(document: Mapping, jwks: Mapping) -> RevocationList:
     """
     try:
         unsigned = {name: document[name] for name in ("issued", "kid", "revoked")}
+        if "suspended" in document:  # signed with the rest: dropping it breaks the signature
+            unsigned["suspended"] = document["suspended"]
         signature = b64url_decode(document["sig"])
         keys = [jwk for jwk in _keys_named(jwks, unsigned["kid"]) if jwk["kid"] == unsigned["kid"]]
         message = REVOCATION_DOMAIN + _canonical_json(unsigned)
@@ -375,5 +402,9 @@ def _revocation_list(unsigned: dict) -> RevocationList:
                         reason=str(item["reason"]))
         for item in unsigned["revoked"]
     )
+    suspensions = tuple(
+        SuspensionEntry(code=normalize_code(item["code"]), since=date.fromisoformat(item["since"]))
+        for item in unsigned.get("suspended", ())
+    )
     issued = datetime.fromisoformat(unsigned["issued"])
-    return RevocationList(issued=issued, kid=unsigned["kid"], entries=entries)
+    return RevocationList(issued=issued, kid=unsigned["kid"], entries=entries, suspensions=suspensions)
