@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
+from lms.certificates.forms import CloseConcernForm, ConductForm
 from lms.clock import utcnow
 from lms.content.loader import current_course
-from lms.certificates.forms import CloseConcernForm, ConductForm
 from lms.core import accreditation
 from lms.core.certificates import services
 from lms.core.certificates.codes import format_code

@@ -16,7 +16,14 @@ from lms.models.progress import (
                                  ReflectionVersion,
                                  TraineeNote,
 )
-from lms.models.safeguarding import Concern, ConcernCategory, ConcernDecision, ConductAcceptance, Recommendation, RecommendationDecision  # noqa: E501
+from lms.models.safeguarding import (  # noqa: E501
+                                 Concern,
+                                 ConcernCategory,
+                                 ConcernDecision,
+                                 ConductAcceptance,
+                                 Recommendation,
+                                 RecommendationDecision,
+)
 from lms.models.surveys import SurveyResponse
 from lms.models.users import PasswordReset, Role, User
 

@@ -17,6 +17,7 @@ from sqlalchemy import text as sql
 
 from lms import audit
 from lms.content.model import Course
+from lms.core import accreditation
 from lms.core.certificates.codes import check_code, format_code, new_code
 from lms.core.certificates.keys import KeyStore
 from lms.core.certificates.pdf import CertificatePrint, render_certificate_pdf
@@ -28,7 +29,6 @@ from lms.core.certificates.tokens import (
     sign_token,
     verification_url,
 )
-from lms.core import accreditation
 from lms.core.errors import RuleError
 from lms.core.progress import CourseProgress, progress_for
 from lms.extensions import db
