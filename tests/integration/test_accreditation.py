@@ -3,10 +3,11 @@ coordinator accredits. A safeguarding concern holds accreditation until a coordi
 raise one from a verification page; a coordinator can suspend a promoter while it is reviewed."""
 
 import re
+import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import PASSWORD, AuthActions, complete_course, post_form
+from conftest import PASSWORD, AuthActions, complete_course, needs_tools, post_form
 from sqlalchemy import func, select
 
 from lms.content.loader import current_course
@@ -403,6 +404,20 @@ def test_the_certificate_keeps_the_signatories_of_course_toml(app, world):
     course = current_course()
     assert course.signatories and certificate.signatories == [[s.name, s.role("es")] for s in course.signatories]
     assert services.certificate_pdf(certificate, "https://promotores.example.pe/").startswith(b"%PDF")
+
+
+@needs_tools("pdftotext")
+def test_the_pdf_says_accredited_as_a_promoter_and_carries_its_signatories(app, world, tmp_path):
+    complete_course(world)
+    certificate = _accredit(world)
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(services.certificate_pdf(certificate, "https://promotores.example.pe/"))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "está acreditado como promotor contra la violencia familiar y sexual" in text
+    for signatory in current_course().signatories:
+        assert signatory.name in text
+    assert "División de Desarrollo Social" in text
 
 
 # ---------------------------------------------------------------- the demo
