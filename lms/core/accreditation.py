@@ -41,6 +41,7 @@ from lms.models import (
     Enrollment,
     Recommendation,
     RecommendationDecision,
+    RevocationReason,
     User,
 )
 
@@ -132,6 +133,14 @@ def _concerns_by_subject(user_ids: list[int]) -> tuple[dict[int, int], dict[int,
     return open_counts, latest
 
 
+def _revoked_for_conduct(user_ids: list[int]) -> set[int]:
+    """People whose certificate was revoked for conduct: not accredited again by a click."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Certificate.user_id).where(
+        Certificate.user_id.in_(user_ids), Certificate.revoked_reason == RevocationReason.CONDUCT.value)))
+
+
 def _holders(user_ids: list[int]) -> set[int]:
     """People who already hold a certificate in force (valid or suspended)."""
     if not user_ids:
@@ -142,12 +151,12 @@ def _holders(user_ids: list[int]) -> set[int]:
 
 
 def _stage(accepted: ConductAcceptance | None, recommendation: Recommendation | None, open_concerns: int,
-           last_closed: Concern | None) -> Stage:
+           last_closed: Concern | None, revoked_for_conduct: bool = False) -> Stage:
     if accepted is None:
         return Stage.CODE_PENDING
     if open_concerns:
         return Stage.HELD
-    if last_closed is not None and last_closed.decision == ConcernDecision.NOT_ACCREDIT:
+    if revoked_for_conduct or (last_closed is not None and last_closed.decision == ConcernDecision.NOT_ACCREDIT):
         return Stage.NOT_ACCREDITED
     if last_closed is not None and last_closed.decision == ConcernDecision.DEFER and (
             recommendation is None or recommendation.recorded_dt <= last_closed.closed_dt):
@@ -171,10 +180,12 @@ def standings(enrollments: list[Enrollment], course: Course, now: datetime) -> l
     ids = [e.id for e in complete]
     acceptances, recommendations = _by_enrollment(ConductAcceptance, ids), _by_enrollment(Recommendation, ids)
     open_counts, last_closed = _concerns_by_subject([e.user_id for e in complete])
+    conduct = _revoked_for_conduct([e.user_id for e in complete])
     result = []
     for e in complete:
         accepted, recommendation = acceptances.get(e.id), recommendations.get(e.id)
-        stage = _stage(accepted, recommendation, open_counts.get(e.user_id, 0), last_closed.get(e.user_id))
+        stage = _stage(accepted, recommendation, open_counts.get(e.user_id, 0), last_closed.get(e.user_id),
+                       e.user_id in conduct)
         result.append(Standing(e, progress[e.id], stage, accepted.accepted_dt if accepted else None,
                                recommendation, open_counts.get(e.user_id, 0)))
     return result
@@ -188,7 +199,7 @@ REFUSALS = {
                    "A coordinator must decide on it first."),
     Stage.DEFERRED: _l("The accreditation of %(name)s was deferred: it needs a new recommendation "
                        "from his facilitator."),
-    Stage.NOT_ACCREDITED: _l("A coordinator decided not to accredit %(name)s."),
+    Stage.NOT_ACCREDITED: _l("A coordinator decided not to accredit %(name)s."),  # or revoked him for conduct
 }
 
 
@@ -198,7 +209,7 @@ def refuse_unless_ready(enrollment: Enrollment) -> None:
     recommendation = db.session.scalar(select(Recommendation).where(Recommendation.enrollment_id == enrollment.id))
     open_counts, last_closed = _concerns_by_subject([enrollment.user_id])
     stage = _stage(accepted, recommendation, open_counts.get(enrollment.user_id, 0),
-                   last_closed.get(enrollment.user_id))
+                   last_closed.get(enrollment.user_id), bool(_revoked_for_conduct([enrollment.user_id])))
     if stage != Stage.READY:
         raise RuleError(REFUSALS[stage] % {"name": enrollment.user.display_name})
 

@@ -324,7 +324,7 @@ def concern(trainee_id: int):
     elif form.is_submitted():
         status = 422
     mine = db.session.scalars(accreditation.visible_concerns(current_user)
-                              .where(Concern.subject_id == trainee.id)).all()
+                              .where(Concern.subject_id == trainee.id, Concern.recorded_by_id == current_user.id)).all()
     return render_template("facilitate/concern.html", trainee=trainee, form=form, concerns=mine,
                            categories=CONCERN_CATEGORIES, decisions=CONCERN_DECISIONS,
                            reference=accreditation.format_reference, cohort=trainee.enrollment.cohort), status

@@ -377,6 +377,17 @@ def test_revocation_for_conduct_reads_as_such_on_the_public_page(app, world):
     assert app.test_client().get(f"/api/v1/verify/{certificate.code}").get_json()["revocation_reason"] == "conducta"
 
 
+def test_a_promoter_revoked_for_conduct_is_not_offered_for_accreditation_again(app, world):
+    complete_course(world)
+    certificate = _accredit(world)
+    services.revoke(world.coordinator, certificate, "conducta", _now())
+    db.session.commit()
+    coordinator = _login(app, "coordinadora")
+    page = coordinator.get("/manage/certificates").get_data(as_text=True)
+    assert "Listos para acreditar (0)" in page and "No acreditado (decisión de la coordinación)" in page
+    assert "La coordinación decidió no acreditar a José Ñahui." in _issue_as(coordinator, world.trainee.enrollment.id)
+
+
 def test_nobody_but_a_coordinator_suspends(app, world):
     complete_course(world)
     certificate = _accredit(world)
