@@ -101,7 +101,7 @@ def test_facilitator_recommends_and_the_coordinator_sees_it_and_accredits(app, w
     facilitator = _login(app, "facilitadora")
     url = f"/facilitate/trainees/{world.trainee.id}/recommendation"
     missing = post_form(facilitator, url, {"decision": "recommend", "reason": "  "})
-    assert missing.status_code == 422 and "Escriba la razón" in missing.get_data(as_text=True)
+    assert missing.status_code == 422 and "Escribe la razón" in missing.get_data(as_text=True)
     post_form(facilitator, url, {"decision": "recommend", "reason": "Lidera con respeto y escucha."})
 
     coordinator = _login(app, "coordinadora")
@@ -168,9 +168,9 @@ def test_a_concern_is_read_only_by_coordinators_and_the_facilitator_who_recorded
 
     url = f"/facilitate/trainees/{world.trainee.id}/concerns"
     mine = _login(app, "facilitadora").get(url).get_data(as_text=True)
-    assert "Preocupaciones que usted registró sobre él" in mine and ACCOUNT not in mine  # his list: kind and date
+    assert "Preocupaciones que registraste sobre él" in mine and ACCOUNT not in mine  # his list: kind and date
     theirs = _login(app, "facilitador-a2").get(url).get_data(as_text=True)
-    assert "Preocupaciones que usted registró" not in theirs and accreditation.format_reference(
+    assert "Preocupaciones que registraste" not in theirs and accreditation.format_reference(
         concern.reference) not in theirs
     coordinator = _login(app, "coordinadora")
     assert ACCOUNT in coordinator.get(f"/manage/concerns/{concern.id}").get_data(as_text=True)
@@ -289,7 +289,7 @@ def test_the_public_form_keeps_what_was_typed_when_something_is_missing(app, wor
     visitor = app.test_client()
     response = post_form(visitor, f"/v/{certificate.code}/concern", {"account": "", "contact": "vecina@example.pe"})
     body = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Escriba qué pasó." in body and "vecina@example.pe" in body
+    assert response.status_code == 422 and "Escribe qué pasó." in body and "vecina@example.pe" in body
     assert db.session.scalar(select(func.count()).select_from(Concern)) == 0
 
 
