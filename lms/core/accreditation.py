@@ -24,6 +24,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lms import audit
 from lms.content.model import Course
@@ -113,10 +114,11 @@ def accept_code_of_conduct(enrollment: Enrollment, course: Course, now: datetime
 
 # ---------------------------------------------------------------- standing
 
-def _by_enrollment(model, ids: list[int]) -> dict:
+def _by_enrollment(model, ids: list[int], *options) -> dict:
     if not ids:
         return {}
-    return {row.enrollment_id: row for row in db.session.scalars(select(model).where(model.enrollment_id.in_(ids)))}
+    rows = db.session.scalars(select(model).where(model.enrollment_id.in_(ids)).options(*options))
+    return {row.enrollment_id: row for row in rows}
 
 
 def _concerns_by_subject(user_ids: list[int]) -> tuple[dict[int, int], dict[int, Concern]]:
@@ -178,7 +180,7 @@ def standings(enrollments: list[Enrollment], course: Course, now: datetime) -> l
     holders = _holders([e.user_id for e in complete])
     complete = [e for e in complete if e.user_id not in holders]
     ids = [e.id for e in complete]
-    acceptances, recommendations = _by_enrollment(ConductAcceptance, ids), _by_enrollment(Recommendation, ids)
+    acceptances, recommendations = _by_enrollment(ConductAcceptance, ids), _by_enrollment(Recommendation, ids, joinedload(Recommendation.recorded_by))
     open_counts, last_closed = _concerns_by_subject([e.user_id for e in complete])
     conduct = _revoked_for_conduct([e.user_id for e in complete])
     result = []

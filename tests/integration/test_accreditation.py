@@ -445,3 +445,37 @@ def test_the_demo_shows_a_held_trainee_one_waiting_and_a_suspended_promoter(app,
     suspended = db.session.scalar(select(User).where(User.username == "demo-promotor-4"))
     assert db.session.scalar(select(Certificate.status).where(Certificate.user_id == suspended.id)) == "suspended"
     assert db.session.scalar(select(func.count()).select_from(Concern)) == 2
+
+
+# ---------------------------------------------------------------- cost
+
+def test_the_certificates_page_and_the_concerns_queue_cost_the_same_for_one_or_three_men(app, world, make_user):
+    from test_query_budgets import count_queries
+
+    from lms.demo.progress import answer_surveys, complete_week
+    course = current_course()
+    complete_course(world)
+    accreditation.record_concern(world.facilitator, world.trainee, "other", ACCOUNT, _now())
+    db.session.commit()
+    coordinator = _login(app, "coordinadora")
+
+    def cost(url):
+        coordinator.get(url)
+        with count_queries() as queries:
+            assert coordinator.get(url).status_code == 200
+        return queries["n"]
+
+    before = {url: cost(url) for url in ("/manage/certificates", "/manage/concerns")}
+    second = make_user("facilitador-a2", Role.FACILITATOR, display_name="Dora Cofacilitadora")
+    start = _now() - timedelta(days=100)
+    for name in ("pedro", "luis"):
+        man = make_user(name, cohort=world.cohort)
+        for week in range(1, 13):
+            complete_week(man, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
+        for phase in ("pre", "post"):
+            answer_surveys(man.enrollment, course, phase, 0.8, seed=2)
+        accreditation.accept_code_of_conduct(man.enrollment, course, _now())
+        accreditation.record_recommendation(second, man.enrollment, course, "recommend", "Bien.", _now())
+        accreditation.record_concern(second, man, "group_threats", ACCOUNT, _now())
+    db.session.commit()
+    assert {url: cost(url) for url in before} == before
