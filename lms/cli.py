@@ -254,23 +254,24 @@ def certs_revoke(code, reason):
 @click.option("--issuer", "issuer_url", help="The issuer's public address (default: the one the revocation list "
               "names); a QR pointing elsewhere is reported as wrong_host.")
 def certs_verify_offline(qr_text, jwks_file, revocations_file, issuer_url):
-    """Check the text of a certificate's QR code with no server; exit 1 unless it is valid."""
+    """Check the text of a certificate's QR code with no server (revoked, suspended or valid by the
+    signed list, if given); exit 1 unless it is valid."""
     from lms.clock import utcnow
     from lms.core.certificates.tokens import RevocationListError, verify_qr_text, verify_revocation_list
 
     jwks = json.load(jwks_file)
-    revoked = ()
+    revoked = suspended = ()
     if revocations_file is not None:
         try:
             revocations = verify_revocation_list(json.load(revocations_file), jwks)
         except RevocationListError as error:
             raise click.ClickException(f"revocation list rejected: {error}") from None
-        revoked = revocations.code_hashes
+        revoked, suspended = revocations.code_hashes, revocations.suspended_hashes
         issuer_url = issuer_url or revocations.issuer or None
         if revocations.is_stale(utcnow()):
             click.echo(f"warning: the revocation list was due for renewal on {revocations.next_update.isoformat()}; "
                        "a certificate revoked since is not in it. Fetch /status/revocations.json again.", err=True)
-    result = verify_qr_text(qr_text, jwks, revoked, issuer_url)
+    result = verify_qr_text(qr_text, jwks, revoked, issuer_url, suspended)
     click.echo(f"status: {result.status}")
     if result.claims is not None:
         c = result.claims

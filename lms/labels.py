@@ -15,6 +15,7 @@ REASON_NAMES = {
     "error_emision": _l("issued in error"),
     "fraude": _l("fraud"),
     "reemitido": _l("replaced by a new certificate"),
+    "conducta": _l("conduct contrary to the promoter's code"),
     "otro": _l("other reason"),
 }
 

@@ -87,9 +87,12 @@ class World:
     admin: User
 
 
-def complete_course(world: World) -> User:
-    """José finishes the course: a cohort begun 120 days ago, twelve complete weeks, both surveys."""
+def complete_course(world: World, recommended: bool = True) -> User:
+    """José finishes the course: a cohort begun 120 days ago, twelve complete weeks, both surveys, and
+    the code of conduct accepted in week 12; unless ``recommended`` is False, his facilitator then
+    recommends him, so that a coordinator may accredit him."""
     from lms.content.loader import current_course
+    from lms.core import accreditation
     from lms.demo.progress import answer_surveys, complete_week
     world.cohort.start_date = date.today() - timedelta(days=120)
     db.session.commit()
@@ -99,5 +102,10 @@ def complete_course(world: World) -> User:
         complete_week(world.trainee, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
     for phase in ("pre", "post"):
         answer_surveys(world.trainee.enrollment, course, phase, 0.8, seed=1)
+    now = datetime.now(timezone.utc)
+    accreditation.accept_code_of_conduct(world.trainee.enrollment, course, now)
+    if recommended:
+        accreditation.record_recommendation(world.facilitator, world.trainee.enrollment, course, "recommend",
+                                            "Participó en todo y lidera con respeto.", now)
     db.session.commit()
     return world.trainee

@@ -1,25 +1,28 @@
-"""Coordinators issue and revoke certificates; a trainee sees and downloads his own."""
+"""Coordinators accredit (issue), suspend and revoke certificates and decide on safeguarding concerns; a trainee
+accepts the code of conduct, then sees and downloads his certificate."""
 
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
-from lms.certificates.forms import RevokeForm
+from lms.certificates.forms import CloseConcernForm, ConductForm, RevokeForm
 from lms.clock import utcnow
 from lms.content.loader import current_course
+from lms.core import accreditation
 from lms.core.certificates import services
 from lms.core.certificates.codes import format_code
 from lms.core.errors import RuleError
 from lms.core.rosters import enrollments_of
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.models import Certificate, Cohort, Role
+from lms.models import Certificate, Cohort, Concern, RevocationReason, Role
 from lms.routing import public_base_url
+from lms.safeguarding_labels import CONCERN_CATEGORIES, CONCERN_DECISIONS, RECOMMENDATIONS, STAGES
 
 bp = Blueprint("certificates", __name__)
 
@@ -28,14 +31,18 @@ bp = Blueprint("certificates", __name__)
 @bp.get("/manage/certificates")
 @role_required(Role.COORDINATOR)
 def index():
-    """Who may receive a certificate now, and every certificate issued."""
+    """Who may be accredited now, who completed the course but waits (and why), and every certificate issued."""
     course = current_course()
     cohort_ids = list(db.session.scalars(select(Cohort.id)))
-    candidates = services.eligible(enrollments_of(cohort_ids), course, utcnow())
+    standings = accreditation.standings(enrollments_of(cohort_ids), course, utcnow())
     issued = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                 .order_by(Certificate.issued_dt.desc()).limit(500)).all()
-    return render_template("certificates/index.html", candidates=candidates, issued=issued, form=EmptyForm(),
-                           revoked=_revoked_reasons([c.enrollment.user_id for c in candidates]),
+    open_concerns = db.session.scalar(select(func.count()).select_from(Concern).where(Concern.is_open))
+    return render_template("certificates/index.html", candidates=[s for s in standings if s.is_ready],
+                           waiting=[s for s in standings if not s.is_ready], issued=issued, form=EmptyForm(),
+                           reasons=list(RevocationReason), stages=STAGES, recommendations=RECOMMENDATIONS,
+                           open_concerns=open_concerns,
+                           revoked=_revoked_reasons([s.enrollment.user_id for s in standings]),
                            revoke_form=RevokeForm(formdata=None))
 
 
@@ -53,7 +60,8 @@ def _revoked_reasons(user_ids: list[int]) -> dict[int, str]:
 @bp.post("/manage/certificates/issue")
 @role_required(Role.COORDINATOR)
 def issue():
-    """Issue certificates to the chosen eligible trainees, with each name as it will be printed."""
+    """Accredit the chosen trainees: issue their certificates, with each name as it will be printed. Anyone whom a
+    concern or a missing recommendation holds is refused, with the reason."""
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -92,6 +100,37 @@ def issue():
     return redirect(url_for("certificates.index"))
 
 
+@bp.post("/manage/certificates/<id:certificate_id>/suspend")
+@role_required(Role.COORDINATOR)
+def suspend(certificate_id: int):
+    """Suspend an accredited promoter's certificate while a concern is reviewed."""
+    return _change_status(certificate_id, services.suspend, _("Certificate %(code)s suspended."))
+
+
+@bp.post("/manage/certificates/<id:certificate_id>/lift-suspension")
+@role_required(Role.COORDINATOR)
+def lift_suspension(certificate_id: int):
+    """Lift a suspension: the certificate reads VÁLIDO again."""
+    return _change_status(certificate_id, services.lift_suspension,
+                          _("The suspension of %(code)s is lifted: it is valid again."))
+
+
+def _change_status(certificate_id: int, change, message: str):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        change(current_user, certificate, utcnow())
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(message % {"code": format_code(certificate.code)}, "success")
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith("/manage/") else url_for("certificates.index"))
+
+
 @bp.post("/manage/certificates/<id:certificate_id>/revoke")
 @role_required(Role.COORDINATOR)
 def revoke(certificate_id: int):
@@ -119,6 +158,85 @@ def revoke(certificate_id: int):
         db.session.commit()
         flash(message, "success")
     return redirect(url_for("certificates.index"))
+
+
+# ---------------------------------------------------------------- safeguarding concerns
+
+@bp.get("/manage/concerns")
+@role_required(Role.COORDINATOR)
+def concerns():
+    """The coordinators' queue of safeguarding concerns: open ones first, each with its person and certificate."""
+    rows = db.session.scalars(accreditation.visible_concerns(current_user)
+                              .options(joinedload(Concern.subject), joinedload(Concern.certificate),
+                                       joinedload(Concern.recorded_by)).limit(500)).all()
+    return render_template("certificates/concerns.html", concerns=rows, categories=CONCERN_CATEGORIES,
+                           decisions=CONCERN_DECISIONS, reference=accreditation.format_reference)
+
+
+@bp.route("/manage/concerns/<id:concern_id>", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def concern(concern_id: int):
+    """Read a concern and close it with a decision, its date and the reasons; suspend the certificate if needed."""
+    item = db.get_or_404(Concern, concern_id)
+    form = CloseConcernForm()
+    status = 200
+    if item.is_open and form.validate_on_submit():
+        try:
+            accreditation.close_concern(current_user, item, form.decision.data, form.decided_on.data,
+                                        form.reasons.data, utcnow())
+        except RuleError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is not None:
+                field.errors = [*field.errors, str(error.message)]
+            else:
+                flash(str(error.message), "error")
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Concern %(reference)s closed.", reference=accreditation.format_reference(item.reference)),
+                  "success")
+            return redirect(url_for("certificates.concern", concern_id=item.id))
+    elif form.is_submitted():
+        status = 422
+    certificate = item.certificate or db.session.scalar(
+        select(Certificate).where(Certificate.user_id == item.subject_id).order_by(Certificate.issued_dt.desc()))
+    enrollment = item.subject.enrollment
+    return render_template("certificates/concern.html", concern=item, form=form, certificate=certificate,
+                           categories=CONCERN_CATEGORIES, decisions=CONCERN_DECISIONS,
+                           reference=accreditation.format_reference, status_form=EmptyForm(),
+                           recommendation=accreditation.recommendation_of(enrollment) if enrollment else None,
+                           recommendations=RECOMMENDATIONS), status
+
+
+# ---------------------------------------------------------------- the trainee's side
+
+@bp.route("/code-of-conduct", methods=["GET", "POST"])
+@role_required(Role.TRAINEE)
+def code_of_conduct():
+    """Read the promoter's code of conduct and, in week 12, accept it: part of being eligible for accreditation."""
+    course, now = current_course(), utcnow()
+    enrollment = current_user.enrollment
+    if enrollment is None or course.code_of_conduct is None:
+        abort(404)
+    accepted = accreditation.acceptance_of(enrollment)
+    form = ConductForm()
+    status = 200
+    if accepted is None and form.validate_on_submit():
+        try:
+            accreditation.accept_code_of_conduct(enrollment, course, now)
+        except RuleError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Thank you. Your acceptance of the code of conduct is recorded."), "success")
+            return redirect(url_for("certificates.code_of_conduct"))
+    elif form.is_submitted() and accepted is None:
+        status = 422
+    return render_template("certificates/code_of_conduct.html", course=course, form=form, accepted=accepted,
+                           is_open=accreditation.code_of_conduct_is_open(enrollment, now)), status
 
 
 def _own_certificate() -> Certificate | None:

@@ -15,7 +15,7 @@ from lms.content.checks import course_rules
 from lms.content.gift import GiftError, Question, parse_gift
 from lms.content.lint import lint_course
 from lms.content.markdown import render_course_markdown
-from lms.content.model import Course, Html, Quiz, RubricCriterion, RubricLevel, Text, Week
+from lms.content.model import Course, Html, Quiz, RubricCriterion, RubricLevel, Signatory, Text, Week
 from lms.content.numbers import fill_numbers, read_numbers
 from lms.content.surveys import Survey, check_survey, load_survey
 from lms.content.toml import read_toml
@@ -23,8 +23,9 @@ from lms.localized import LANGUAGES
 
 WEEK_DIR = re.compile(r"^(\d{2})-([a-z0-9-]+)$")
 WEEK_FILES = ("lesson", "reflection", "facilitator")
-COURSE_KEYS = {"slug", "hours", "title", "issuer", "completion", "numbers", "review"}
+COURSE_KEYS = {"slug", "hours", "title", "issuer", "completion", "numbers", "review", "signatories"}
 REVIEW_RIGHT_ANSWER = ("after_each_attempt", "when_finished")
+SIGNATORY_KEYS = {"name", "role"}
 COMPLETION_KEYS = {"min_attendance", "surveys_required"}
 WEEK_KEYS = {"title", "summary", "objectives", "quiz", "attendance", "rubric"}
 QUIZ_KEYS = {"pass_mark", "max_attempts"}
@@ -122,6 +123,7 @@ def _read_course_toml(reader: _Reader, root: Path) -> dict:
         "surveys_required": bool(completion.get("surveys_required", False)),
         "numbers": read_numbers(data.get("numbers", {}), lambda message: reader.problem(path, message)),
         "review_right_answer": _review_right_answer(reader, path, data.get("review", {})),
+        "signatories": _read_signatories(reader, path, data.get("signatories", [])),
     }
 
 
@@ -133,6 +135,30 @@ def _review_right_answer(reader: _Reader, path: Path, review: dict) -> str:
         reader.problem(path, f"'review.right_answer' must be one of {', '.join(REVIEW_RIGHT_ANSWER)}")
         return REVIEW_RIGHT_ANSWER[0]
     return value
+
+
+def _read_signatories(reader: _Reader, path: Path, entries) -> tuple[Signatory, ...]:
+    """The certificate's signatories ([[signatories]] with a name and a role in each language), at most three."""
+    if not isinstance(entries, list) or len(entries) > 3:
+        reader.problem(path, "'signatories' is a list of at most 3 [[signatories]] tables")
+        return ()
+    signatories = []
+    for entry in entries:
+        reader.unknown_keys(path, entry, SIGNATORY_KEYS, "signatories.")
+        name = entry.get("name")
+        if not isinstance(name, str) or not 3 <= len(name.strip()) <= 80:
+            reader.problem(path, "each signatory needs a 'name' of 3 to 80 characters")
+            continue
+        signatories.append(Signatory(name=name.strip(), role=reader.localized(path, entry, "role")))
+    return tuple(signatories)
+
+
+def _read_code_of_conduct(reader: _Reader, root: Path) -> Html | None:
+    """``code-of-conduct.<lang>.md`` beside course.toml, in every language, or None if the course has none."""
+    paths = {lang: root / f"code-of-conduct.{lang}.md" for lang in LANGUAGES}
+    if not any(p.exists() for p in paths.values()):
+        return None
+    return Html(**{lang: render_course_markdown(reader.text(path)) for lang, path in paths.items()})
 
 
 def _read_rubric(reader: _Reader, path: Path, entries) -> tuple[RubricCriterion, ...]:
@@ -266,7 +292,8 @@ def _read(root: Path) -> tuple[Course | None, list[str]]:
                         and p.name not in {"surveys"}):
         reader.problem(other, "a folder that is neither a week (NN-slug) nor surveys/")
     surveys = _read_surveys(reader, root / "surveys")
-    course = Course(weeks=tuple(weeks), version=content_version(root), surveys=surveys, **meta)
+    course = Course(weeks=tuple(weeks), version=content_version(root), surveys=surveys,
+                    code_of_conduct=_read_code_of_conduct(reader, root), **meta)
     return course, reader.problems
 
 

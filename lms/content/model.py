@@ -68,6 +68,14 @@ class Week:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """Who signs the certificate for the authorities that grant it: a name and a role."""
+
+    name: str
+    role: Text
+
+
+@dataclass(frozen=True)
 class Course:
     slug: str
     title: Text
@@ -80,6 +88,8 @@ class Course:
     surveys: tuple[Survey, ...] = ()  # taken before week 1 (pre) and in week 12 (post)
     numbers: dict[str, str] = field(default_factory=dict, compare=False)  # course.toml [numbers]: name → digits
     review_right_answer: str = "after_each_attempt"  # or "when_finished": course.toml [review] right_answer
+    signatories: tuple[Signatory, ...] = ()
+    code_of_conduct: Html | None = None  # the promoter's code, accepted in week 12
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -139,6 +139,9 @@ def load(users: dict[str, User], cohorts: dict[str, Cohort], password: str) -> l
             complete_week(promoter, promoter.enrollment.cohort, course, number, facilitator,
                            start + timedelta(days=7 * (number - 1), hours=20))
     db.session.flush()
+    from lms.demo import accreditation as demo_accreditation
+    people = {u.username: u for u in _graduating_class(graduate, users)}
+    demo_accreditation.load(people, course, users["demo-coordinator"], facilitator)
     return [_graduate_certificate(graduate, course, users["demo-coordinator"])]
 
 

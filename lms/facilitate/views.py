@@ -13,6 +13,7 @@ from lms.access import STAFF, cohort_or_404, role_required, trainee_or_404, visi
 from lms.charts import bar_chart
 from lms.clock import utcnow
 from lms.content.loader import current_course
+from lms.core import accreditation
 from lms.core.accounts import make_reset_link_token
 from lms.core.calendar import current_week, overrides_for
 from lms.core.errors import RuleError
@@ -21,11 +22,12 @@ from lms.core.rosters import enrollments_of, trainee_rows
 from lms.exports import csv_response
 from lms.extensions import db
 from lms.facilitate import services, statistics
-from lms.facilitate.forms import NoteForm
+from lms.facilitate.forms import ConcernForm, NoteForm, RecommendationForm
 from lms.forms import EmptyForm
 from lms.labels import labels_for
 from lms.localized import LANGUAGES
-from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
+from lms.models import AttendanceStatus, Concern, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
+from lms.safeguarding_labels import CONCERN_CATEGORIES, CONCERN_DECISIONS
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 
@@ -336,3 +338,68 @@ def quiz_file(number: int):
     lines = path.read_text(encoding="utf-8").splitlines()
     return render_template("facilitate/quiz_file.html", week=week, language=language, lines=lines,
                            name=f"{path.parent.name}/{path.name}")
+# ---------------------------------------------------------------- accreditation and safeguarding (issue 20)
+
+@bp.route("/trainees/<id:trainee_id>/recommendation", methods=["GET", "POST"])
+def recommendation(trainee_id: int):
+    """Recommend an eligible trainee for accreditation, or say not yet, with a private reason."""
+    trainee = trainee_or_404(current_user, trainee_id)
+    current = accreditation.recommendation_of(trainee.enrollment)
+    form = RecommendationForm(obj=current)
+    course, now = current_course(), utcnow()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accreditation.record_recommendation(current_user, trainee.enrollment, course, form.decision.data,
+                                                form.reason.data, now)
+        except RuleError as error:
+            db.session.rollback()
+            _form_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Recommendation saved. The coordinators will see it when they decide."), "success")
+            return redirect(url_for("facilitate.trainee", trainee_id=trainee.id))
+    elif form.is_submitted():
+        status = 422
+    progress = progress_of(trainee.enrollment, course, now)
+    return render_template("facilitate/recommendation.html", trainee=trainee, form=form, current=current,
+                           progress=progress, accepted=accreditation.acceptance_of(trainee.enrollment),
+                           cohort=trainee.enrollment.cohort), status
+
+
+@bp.route("/trainees/<id:trainee_id>/concerns", methods=["GET", "POST"])
+def concern(trainee_id: int):
+    """Record a safeguarding concern about a trainee or promoter; list the ones I recorded."""
+    trainee = trainee_or_404(current_user, trainee_id)
+    form = ConcernForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            recorded = accreditation.record_concern(current_user, trainee, form.category.data, form.account.data,
+                                                    utcnow())
+        except RuleError as error:
+            db.session.rollback()
+            _form_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Concern %(reference)s recorded. It holds his accreditation until a coordinator decides.",
+                    reference=accreditation.format_reference(recorded.reference)), "success")
+            return redirect(url_for("facilitate.concern", trainee_id=trainee.id))
+    elif form.is_submitted():
+        status = 422
+    mine = db.session.scalars(accreditation.visible_concerns(current_user)
+                              .where(Concern.subject_id == trainee.id, Concern.recorded_by_id == current_user.id)).all()
+    return render_template("facilitate/concern.html", trainee=trainee, form=form, concerns=mine,
+                           categories=CONCERN_CATEGORIES, decisions=CONCERN_DECISIONS,
+                           reference=accreditation.format_reference, cohort=trainee.enrollment.cohort), status
+
+
+def _form_error(form, error: RuleError) -> None:
+    """Show a rule's refusal beside its field (or above the form), keeping what was typed."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")

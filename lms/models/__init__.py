@@ -16,12 +16,22 @@ from lms.models.progress import (
                                  ReflectionVersion,
                                  TraineeNote,
 )
+from lms.models.safeguarding import (  # noqa: E501
+                                 Concern,
+                                 ConcernCategory,
+                                 ConcernDecision,
+                                 ConductAcceptance,
+                                 Recommendation,
+                                 RecommendationDecision,
+)
 from lms.models.surveys import SurveyResponse
 from lms.models.users import LoginFailure, LoginSession, PasswordReset, Role, User
 
 __all__ = [
     "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
     "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
-    "Enrollment", "LessonView", "LoginFailure", "LoginSession", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
-    "ReflectionVersion", "Role", "SurveyResponse", "TraineeNote", "User", "cohort_facilitators",
+    "Enrollment", "LessonView", "LoginFailure", "LoginSession", "PasswordReset", "QuizAttempt", "Reflection",
+    "ReflectionStatus", "ReflectionVersion", "Role", "Concern", "ConcernCategory", "ConcernDecision",
+    "ConductAcceptance", "Recommendation", "RecommendationDecision", "SurveyResponse", "TraineeNote", "User",
+    "cohort_facilitators",
 ]

@@ -1,9 +1,9 @@
-"""Certificates of completion and the log of their public checks."""
+"""Certificates (of accreditation as a promoter) and the log of their public checks."""
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.clock import utcnow
@@ -15,6 +15,7 @@ from lms.models.users import User
 
 class CertificateStatus(enum.StrEnum):
     VALID = "valid"
+    SUSPENDED = "suspended"  # while a concern is reviewed; lifting it makes the certificate valid again
     REVOKED = "revoked"
 
 
@@ -22,6 +23,7 @@ class RevocationReason(enum.StrEnum):
     ISSUED_IN_ERROR = "error_emision"
     FRAUD = "fraude"
     REISSUED = "reemitido"
+    CONDUCT = "conducta"  # the promoter's conduct broke the code of conduct
     OTHER = "otro"
 
 
@@ -30,9 +32,9 @@ class Certificate(db.Model):
 
     __tablename__ = "certificates"
     __table_args__ = (
-        CheckConstraint("status IN ('valid', 'revoked')", name="status"),
-        CheckConstraint("revoked_reason IS NULL OR revoked_reason IN ('error_emision', 'fraude', 'reemitido', 'otro')",
-                        name="revoked_reason"),
+        CheckConstraint("status IN ('valid', 'suspended', 'revoked')", name="status"),
+        CheckConstraint("revoked_reason IS NULL OR revoked_reason IN "
+                        "('error_emision', 'fraude', 'reemitido', 'conducta', 'otro')", name="revoked_reason"),
         # At most one valid certificate per person, even when two coordinators issue at the same moment.
         Index("uq_certificates_one_valid_per_user", "user_id", unique=True,
               sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
@@ -55,7 +57,10 @@ class Certificate(db.Model):
     kid: Mapped[str] = mapped_column(String(64))
     token: Mapped[str] = mapped_column(Text)
     content_version: Mapped[str] = mapped_column(String(20))
+    # [[name, role], …] as printed, in the holder's language; none on certificates issued before accreditation
+    signatories: Mapped[list | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default=CertificateStatus.VALID.value)
+    suspended_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(20))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

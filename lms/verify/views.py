@@ -12,6 +12,7 @@ from lms import audit
 from lms.access import role_required
 from lms.clock import utcnow
 from lms.content.loader import current_course
+from lms.core import accreditation
 from lms.core.certificates import services
 from lms.core.certificates.codes import check_code, format_code
 from lms.core.certificates.openbadges import build_credential, vc_jwt
@@ -22,7 +23,7 @@ from lms.extensions import db, limiter
 from lms.labels import labels_for
 from lms.models import Certificate, CertificateStatus, Role
 from lms.routing import public_base_url
-from lms.verify.forms import BulkCheckForm
+from lms.verify.forms import BulkCheckForm, PublicConcernForm
 
 bp = Blueprint("verify", __name__)
 
@@ -48,7 +49,7 @@ def keep_out_of_search_engines(response):
 @bp.route("/v/<code>", methods=["GET"])
 @verification_budget
 def page(code: str | None = None):
-    """Verify a certificate by its code: VÁLIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
+    """Verify a certificate by its code: VÁLIDO, SUSPENDIDO, REVOCADO, NO ENCONTRADO or CÓDIGO CON ERROR."""
     typed = request.args.get("code")
     if typed is not None:
         checked = check_code(typed)
@@ -70,11 +71,41 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 @bp.get("/api/v1/verify/<code>")
 @verification_budget
 def api(code: str):
-    """The same check as JSON: ``status`` is valid, revoked, not_found or malformed."""
+    """The same check as JSON: ``status`` is valid, suspended, revoked, not_found or malformed."""
     result = services.verify(code, "api", utcnow())
     answer = jsonify(result.public_json())  # before the commit, which would expire the certificate
     db.session.commit()
     return answer, 404 if result.status in ("not_found", "malformed") else 200
+
+
+def concern_limit() -> str:
+    """Concerns sent per address (LMS_CONCERN_RATE_LIMIT), against floods; reading the form is not counted."""
+    return current_app.config.get("CONCERN_RATE_LIMIT", "5 per hour")
+
+
+@bp.route("/v/<code>/concern", methods=["GET", "POST"])
+@limiter.limit(public_limit)
+@limiter.limit(concern_limit, methods=["POST"])
+def concern(code: str):
+    """Anyone raises a concern about a certified promoter: no account, no JavaScript; a reference number back."""
+    certificate = _certificate_or_404(code)
+    form = PublicConcernForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            raised = accreditation.raise_public_concern(certificate, form.account.data, form.contact.data, utcnow())
+        except RuleError as error:
+            db.session.rollback()
+            form.account.errors = [*form.account.errors, str(error.message)]
+            status = 422
+        else:
+            reference = accreditation.format_reference(raised.reference)
+            db.session.commit()
+            # Answered here rather than redirected, so the reference never travels in a URL.
+            return render_template("verify/concern_sent.html", reference=reference)
+    elif form.is_submitted():
+        status = 422
+    return render_template("verify/concern.html", form=form, certificate=certificate), status
 
 
 @bp.get("/.well-known/jwks.json")
@@ -88,7 +119,7 @@ def jwks():
 
 @bp.get("/status/revocations.json")
 def revocations():
-    """The signed list of revoked certificate codes, for offline verifiers."""
+    """The signed list of revoked and suspended certificate codes, for offline verifiers."""
     response = jsonify(services.revocation_document(utcnow(), public_base_url()))
     response.cache_control.public = True
     response.cache_control.max_age = 600

@@ -102,7 +102,7 @@ def _seed(live: LiveServer) -> None:
     from lms.core.progress import progress_of
     from lms.demo import COHORT_A, COHORT_B, COHORT_DONE
     from lms.learn import services as learn
-    from lms.models import Cohort, User
+    from lms.models import Certificate, Cohort, Concern, User
 
     def seed() -> dict:
         now = datetime.now(timezone.utc)
@@ -119,6 +119,9 @@ def _seed(live: LiveServer) -> None:
                                      progress=progress_of(revoked_holder.enrollment, course, now))
         certificates.revoke(users["demo-coordinator"], revoked, "error_emision", now)
         db.session.commit()
+        held, suspended = users["demo-promotor-3"], users["demo-promotor-4"]
+        held_concern = db.session.scalar(select(Concern.id).where(Concern.subject_id == held.id))
+        suspended_code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == suspended.id))
         unknown = "ABCDEFGHJKMNPQR"
         unknown_code = unknown + check_symbol(unknown)
         wrong_check = next(s for s in ALPHABET if s != check_symbol(unknown))
@@ -128,6 +131,7 @@ def _seed(live: LiveServer) -> None:
             "review_version": reflection.versions[-1].id,
             "valid_code": live.certificate_code.replace("-", ""), "revoked_code": revoked.code,
             "unknown_code": unknown_code, "malformed_code": unknown + wrong_check,
+            "held": held.id, "held_concern": held_concern, "suspended_code": suspended_code,
         }
 
     live.ids.update(live.run(seed))
@@ -273,6 +277,8 @@ PAGES = (
     PageSpec("verify-form", None, "/v"),
     PageSpec("verify-valid", None, "/v/{valid_code}"),
     PageSpec("verify-revoked", None, "/v/{revoked_code}"),
+    PageSpec("verify-suspended", None, "/v/{suspended_code}"),
+    PageSpec("public-concern", None, "/v/{valid_code}/concern"),
     PageSpec("verify-not-found", None, "/v/{unknown_code}", 404),
     PageSpec("verify-malformed", None, "/v/{malformed_code}", 404),
     PageSpec("error-404", None, "/no-such-page", 404),
@@ -292,6 +298,7 @@ PAGES = (
     PageSpec("survey-knowledge", "demo-trainee-2", "/surveys/pre/knowledge"),
     PageSpec("graduate-home", "demo-graduate", "/"),
     PageSpec("certificate", "demo-graduate", "/certificate"),
+    PageSpec("code-of-conduct", "demo-graduate", "/code-of-conduct"),
     # facilitator
     PageSpec("facilitator-home", "demo-facilitator", "/facilitate/"),
     PageSpec("cohort-dashboard", "demo-facilitator", "/facilitate/cohorts/{cohort_a}"),
@@ -301,6 +308,8 @@ PAGES = (
     PageSpec("grading-queue", "demo-facilitator", "/facilitate/queue"),
     PageSpec("review", "demo-facilitator", "/facilitate/reflections/{review_version}"),
     PageSpec("trainee-page", "demo-facilitator", "/facilitate/trainees/{trainee}"),
+    PageSpec("recommendation", "demo-facilitator", "/facilitate/trainees/{held}/recommendation"),
+    PageSpec("record-concern", "demo-facilitator", "/facilitate/trainees/{held}/concerns"),
     PageSpec("gradebook", "demo-facilitator", "/facilitate/cohorts/{cohort_a}/gradebook"),
     PageSpec("graduates-gradebook", "demo-facilitator", "/facilitate/cohorts/{cohort_done}/gradebook"),
     PageSpec("guide", "demo-facilitator", "/facilitate/guide/1"),
@@ -316,6 +325,8 @@ PAGES = (
     PageSpec("new-user", "demo-coordinator", "/manage/users/new"),
     PageSpec("audit", "demo-coordinator", "/manage/audit"),
     PageSpec("certificates", "demo-coordinator", "/manage/certificates"),
+    PageSpec("concerns", "demo-coordinator", "/manage/concerns"),
+    PageSpec("concern", "demo-coordinator", "/manage/concerns/{held_concern}"),
     PageSpec("impact", "demo-coordinator", "/reports/impact"),
     PageSpec("all-quiz-statistics", "demo-coordinator", "/facilitate/quiz-statistics?week=2&attempt=all"),
     # verifier (municipality)

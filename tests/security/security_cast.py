@@ -5,7 +5,7 @@ that do ``from helpers import …``): the test modules import the ``cast`` fixtu
 
 Cohort A ("Grupo A") started 120 days ago, so every week is open. Its trainee José completed all
 twelve weeks (lesson, quiz attempt 1, accepted reflection, attendance, both surveys) and holds a
-certificate; a one-time password link was made for him. Cohort B ("Grupo B") started 21 days ago,
+certificate; a one-time password link was made for him, and his facilitator recorded a concern about him. Cohort B ("Grupo B") started 21 days ago,
 so weeks 1–4 are open; its trainee Carlos has done nothing yet. Every URL parameter is filled with
 an object of cohort A: the "own" cohort of the trainee and the facilitator.
 """
@@ -19,6 +19,7 @@ from helpers import PASSWORD, AuthActions, World, complete_course
 from sqlalchemy import func, select
 
 from lms.content.loader import current_course
+from lms.core import accreditation
 from lms.core.accounts import make_reset_link_token
 from lms.core.certificates import services as certificates
 from lms.core.progress import progress_of
@@ -53,6 +54,7 @@ class Cast:
     reset_token: str         # an unused password link for José
     survey_phase: str
     survey_id: str
+    concern_id: int          # a concern a facilitator of cohort A recorded about José
 
     def url_values(self, rule) -> dict:
         """The value of every URL parameter of ``rule``, taken from cohort A."""
@@ -69,6 +71,7 @@ class Cast:
             "token": self.reset_token,
             "phase": self.survey_phase,
             "survey_id": self.survey_id,
+            "concern_id": self.concern_id,
         }
 
     def url(self, rule, **overrides) -> str:
@@ -94,6 +97,8 @@ def cast(world) -> Cast:
     certificate = certificates.issue(world.coordinator, enrollment, course, printed_name=world.trainee.display_name,
                                      now=now, progress=progress_of(enrollment, course, now))
     token = make_reset_link_token(world.coordinator, world.trainee, now, 72)
+    concern = accreditation.record_concern(world.facilitator, world.trainee, "other",
+                                           "Llegó tarde y molesto; dijo que discutió en casa.", now)
     db.session.commit()
     attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.enrollment_id == enrollment.id,
                                                           QuizAttempt.week == WEEK))
@@ -102,7 +107,7 @@ def cast(world) -> Cast:
     return Cast(world=world, week=WEEK, enrollment_id=enrollment.id, attempt_id=attempt.id,
                 attempt_number=attempt.number, version_id=version.id, certificate_id=certificate.id,
                 certificate_code=certificate.code, reset_token=token, survey_phase="pre",
-                survey_id=course.surveys[0].id)
+                survey_id=course.surveys[0].id, concern_id=concern.id)
 
 
 def rules(app, method: str):

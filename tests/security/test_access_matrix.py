@@ -81,6 +81,15 @@ ACCESS = {
     "/manage/certificates/issue":                                   (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     "/manage/certificates/<id:certificate_id>/revoke":             (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     "/manage/certificates/<id:certificate_id>.pdf":                (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    # accreditation and safeguarding (issue 20): the facilitator of his cohort and the coordinators;
+    # the concerns queue only coordinators; the code of conduct every trainee (accepted in week 12)
+    "/facilitate/trainees/<id:trainee_id>/recommendation":         (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/facilitate/trainees/<id:trainee_id>/concerns":               (LOGIN,  DENIED, DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/manage/certificates/<id:certificate_id>/suspend":            (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/certificates/<id:certificate_id>/lift-suspension":    (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/manage/concerns":                                             (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/concerns/<id:concern_id>":                            (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/code-of-conduct":                                             (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
     # reports: staff, each on the cohorts they may see
     "/reports/impact":                                              (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
     "/reports/impact.csv":                                          (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
@@ -97,6 +106,7 @@ ACCESS = {
     "/status/revocations.json":                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/credentials/<code>.json":                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/credentials/<code>.jwt":                                      (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/v/<code>/concern":                                            (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
 }
 
 

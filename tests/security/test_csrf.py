@@ -56,6 +56,17 @@ CSRF_POSTS = {
     "/manage/certificates/<id:certificate_id>/revoke": ("coordinator", lambda c: {"reason": "fraude",
                                                                                   "confirmed": "1"}),
     "/verify/bulk": ("verifier", _csv),
+    # issue 20: accreditation and safeguarding
+    "/facilitate/trainees/<id:trainee_id>/recommendation": ("facilitator", lambda c: {
+        "decision": "not_yet", "reason": "Aún le falta trabajar el control de la ira."}),
+    "/facilitate/trainees/<id:trainee_id>/concerns": ("facilitator", lambda c: {
+        "category": "other", "account": "Llegó alterado al taller."}),
+    "/manage/certificates/<id:certificate_id>/suspend": ("coordinator", lambda c: {}),
+    "/manage/certificates/<id:certificate_id>/lift-suspension": ("coordinator", lambda c: {}),
+    "/manage/concerns/<id:concern_id>": ("coordinator", lambda c: {
+        "decision": "accredit", "decided_on": "2026-01-01", "reasons": "Revisado con la facilitadora."}),
+    "/code-of-conduct": ("trainee_b", lambda c: {"accept": "y"}),
+    "/v/<code>/concern": ("anonymous", lambda c: {"account": "Lo vi gritarle a su pareja en la calle."}),
 }
 
 

@@ -248,7 +248,7 @@ def revocations():
 def test_revocation_list_round_trip(store, key):
     entries = revocations()
     document = sign_revocation_list(entries, key.private_key)
-    assert set(document) == {"issuer", "issued", "next_update", "kid", "revoked", "sig"}
+    assert set(document) == {"issuer", "issued", "next_update", "kid", "revoked", "suspended", "sig"}
     assert document["kid"] == key.kid
     assert [item["code_sha256"] for item in document["revoked"]] == sorted(entry.code_hash for entry in entries)
     verified = verify_revocation_list(json.loads(json.dumps(document)), store.jwks())

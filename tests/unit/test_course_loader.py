@@ -119,7 +119,7 @@ def test_markdown_is_rendered_once_per_start_not_per_request(app, client, auth, 
     for _ in range(3):
         client.get("/weeks/2")
         client.get("/weeks/3")
-    assert after_first == 12 * 6  # every Markdown file of every week, once
+    assert after_first == 12 * 6 + 2  # every Markdown file of every week and the code of conduct, once
     assert len(calls) == after_first
 
 
@@ -137,3 +137,18 @@ def test_the_session_guide_is_closed_to_trainees_and_open_to_facilitators(client
     auth.login("facilitadora")
     page = client.get("/facilitate/guide/1")
     assert page.status_code == 200 and "Rúbrica" in page.get_data(as_text=True)
+
+
+def test_the_course_carries_its_code_of_conduct_and_signatories_in_both_languages():
+    from pathlib import Path
+    course = load_course(Path(__file__).resolve().parents[2] / "courses" / "promotores")
+    assert "Vivir sin violencia" in course.code_of_conduct("es")
+    assert "Live without violence" in course.code_of_conduct("en")
+    assert course.signatories and all(s.role("es") and s.role("en") for s in course.signatories)
+
+
+def test_a_signatory_without_a_name_is_a_problem(course_copy):
+    toml = course_copy / "course.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[[signatories]]\nrole.es = "x"\nrole.en = "x"\n',
+                    encoding="utf-8")
+    assert any("signatory needs a 'name'" in p for p in check_course(course_copy))

@@ -34,7 +34,9 @@ class CertificatePrint:
 
     ``code`` is the formatted code (``XXXX-XXXX-XXXX-XXXC``); ``verify_line`` the short
     address that tells a reader where to check it; ``watermark`` a status such as
-    ``REVOCADO`` printed across the page, or None; ``qr_url`` the verification URL.
+    ``REVOCADO`` printed across the page, or None; ``qr_url`` the verification URL;
+    ``accredits_line`` what the name is accredited as, between the name and the course;
+    ``signatories`` (name, role) pairs printed over signature lines.
     """
 
     heading: str
@@ -49,6 +51,8 @@ class CertificatePrint:
     qr_url: str
     watermark: str | None = None
     lang: str = "es"
+    accredits_line: str | None = None
+    signatories: tuple[tuple[str, str], ...] = ()
 
 
 def render_certificate_pdf(data: CertificatePrint) -> bytes:
@@ -61,6 +65,7 @@ def render_certificate_pdf(data: CertificatePrint) -> bytes:
     pdf.add_page()
     _draw_frame(pdf)
     _draw_body(pdf, data)
+    _draw_signatories(pdf, data.signatories)
     _draw_code(pdf, data)
     _draw_qr(pdf, data.qr_url)
     if data.watermark:
@@ -86,22 +91,49 @@ def _draw_frame(pdf: FPDF) -> None:
 
 def _draw_body(pdf: FPDF, data: CertificatePrint) -> None:
     """Heading, holder, course, hours, dates and issuer, centred, top to bottom."""
-    pdf.set_y(30)
+    compact = bool(data.accredits_line or data.signatories)  # room for two more lines and the signatures
+    pdf.set_y(24 if compact else 30)
     _centred(pdf, data.heading, size=32, bold=True, color=ACCENT)
-    pdf.ln(10)
+    pdf.ln(6 if compact else 10)
     _centred(pdf, data.awarded_to, size=15)
     pdf.ln(3)
     _centred(pdf, data.name, size=_fitting_size(pdf, data.name, TEXT_WIDTH, largest=30, smallest=16),
              bold=True)
-    pdf.ln(10)
+    if data.accredits_line:
+        pdf.ln(2)
+        _centred(pdf, data.accredits_line, size=14)
+    pdf.ln(5 if compact else 10)
     _centred(pdf, data.course, size=_fitting_size(pdf, data.course, TEXT_WIDTH, largest=20, smallest=15),
              bold=True, color=ACCENT)
     pdf.ln(5)
     _centred(pdf, data.hours_line, size=14)
     pdf.ln(1)
     _centred(pdf, data.dates_line, size=14)
-    pdf.ln(10)
+    pdf.ln(5 if compact else 10)
     _centred(pdf, data.issuer, size=13)
+
+
+SIGNATURES_TOP = 128  # mm: the line each signatory signs on, above the code and the QR code
+
+
+def _draw_signatories(pdf: FPDF, signatories: tuple[tuple[str, str], ...]) -> None:
+    """A signature line for each signatory, side by side, with the name and role under it."""
+    if not signatories:
+        return
+    left, right = 25, QR_LEFT - 10
+    width = (right - left) / len(signatories)
+    for index, (name, role) in enumerate(signatories):
+        x = left + index * width
+        pdf.set_draw_color(*INK)
+        pdf.set_line_width(0.3)
+        pdf.line(x + 8, SIGNATURES_TOP, x + width - 8, SIGNATURES_TOP)
+        pdf.set_text_color(*INK)
+        pdf.set_xy(x, SIGNATURES_TOP + 1)
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(width, 4.5, name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_x(x)
+        pdf.set_font(FONT, "", 8.5)
+        pdf.multi_cell(width, 3.8, role, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
 def _draw_code(pdf: FPDF, data: CertificatePrint) -> None:

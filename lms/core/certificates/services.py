@@ -17,12 +17,14 @@ from sqlalchemy import text as sql
 
 from lms import audit
 from lms.content.model import Course
+from lms.core import accreditation
 from lms.core.certificates.codes import check_code, format_code, new_code
 from lms.core.certificates.keys import KeyStore
 from lms.core.certificates.pdf import CertificatePrint, render_certificate_pdf
 from lms.core.certificates.tokens import (
     CertificateClaims,
     RevocationEntry,
+    SuspensionEntry,
     sign_revocation_list,
     sign_token,
     verification_url,
@@ -53,6 +55,9 @@ _VALID_HOLDERS = select(Certificate.user_id).where(Certificate.user_id.in_(bindp
                                                    Certificate.status == CertificateStatus.VALID.value)
 
 
+_SUSPENDED = select(Certificate.id).where(Certificate.status == CertificateStatus.SUSPENDED.value)
+
+
 def valid_certificate_holders(user_ids) -> set[int]:
     """Which of these people hold a valid certificate."""
     user_ids = list(user_ids)
@@ -76,12 +81,19 @@ def completion_date(progress: CourseProgress) -> date:
 # ---------------------------------------------------------------- issuing
 
 def issue(actor: User, enrollment: Enrollment, course: Course, *, printed_name: str, now: datetime,
-          progress: CourseProgress) -> Certificate:
-    """Issue a signed certificate to a trainee who completed the course; the caller commits."""
-    if not progress.is_complete:
-        raise RuleError(_l("%(name)s has not completed the course yet.", name=enrollment.user.display_name))
+          progress: CourseProgress, replacing: bool = False) -> Certificate:
+    """Accredit a trainee: issue his signed certificate, if nothing holds it (lms.core.accreditation); the
+    caller commits. ``replacing`` a certificate he held (a corrected name) asks only that the course is
+    complete: he was accredited already."""
     if enrollment.user_id in valid_certificate_holders([enrollment.user_id]):
         raise RuleError(_l("%(name)s already holds a valid certificate.", name=enrollment.user.display_name))
+    if db.session.scalar(_SUSPENDED.where(Certificate.user_id == enrollment.user_id)) is not None:
+        raise RuleError(_l("The certificate of %(name)s is suspended: lift the suspension or revoke it first.",
+                           name=enrollment.user.display_name))
+    if not progress.is_complete:
+        raise RuleError(_l("%(name)s has not completed the course yet.", name=enrollment.user.display_name))
+    if not replacing:
+        accreditation.refuse_unless_ready(enrollment)
     printed_name = " ".join(printed_name.split())
     if not 3 <= len(printed_name) <= 120:
         raise RuleError(_l("Write the name as it should be printed (3 to 120 characters)."))
@@ -95,7 +107,8 @@ def issue(actor: User, enrollment: Enrollment, course: Course, *, printed_name: 
         course_slug=course.slug, course_title=course.title(locale), issuer=course.issuer(locale), hours=course.hours,
         locale=locale, completed_on=completion_date(progress), issued_on=lima_date(now), issued_dt=now,
         issued_by_id=actor.id if actor else None, kid=signing_key.kid,
-        token=sign_token(claims, signing_key.private_key), content_version=course.version)
+        token=sign_token(claims, signing_key.private_key), content_version=course.version,
+        signatories=[[person.name, person.role(locale)] for person in course.signatories])
     db.session.add(certificate)
     db.session.flush()
     audit.record(actor, "certificate.issue", certificate, cohort_id=enrollment.cohort_id,
@@ -116,13 +129,35 @@ def revoke(actor: User | None, certificate: Certificate, reason: str, now: datet
                  reason=reason)
 
 
+def suspend(actor: User | None, certificate: Certificate, now: datetime) -> None:
+    """Suspend a valid certificate while a concern is reviewed: verification shows SUSPENDIDO, with no reason."""
+    if certificate.status != CertificateStatus.VALID:
+        raise RuleError(_l("Only a valid certificate can be suspended."))
+    certificate.status, certificate.suspended_dt = CertificateStatus.SUSPENDED.value, now
+    audit.record(actor, "certificate.suspend", certificate, cohort_id=certificate.cohort_id, code=certificate.code)
+
+
+def lift_suspension(actor: User | None, certificate: Certificate, now: datetime) -> None:
+    """End a suspension: the certificate is valid again, as before."""
+    if certificate.status != CertificateStatus.SUSPENDED:
+        raise RuleError(_l("This certificate is not suspended."))
+    certificate.status, certificate.suspended_dt = CertificateStatus.VALID.value, None
+    audit.record(actor, "certificate.lift_suspension", certificate, cohort_id=certificate.cohort_id,
+                 code=certificate.code)
+
+
 def reissue(actor: User, certificate: Certificate, course: Course, *, printed_name: str, now: datetime) -> Certificate:
     """Revoke a certificate as re-issued and give the same person a new one with a new code."""
     enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == certificate.user_id))
+    if certificate.status != CertificateStatus.VALID:
+        raise RuleError(_l("Only a valid certificate can be re-issued."))
+    if accreditation.open_concern_counts([certificate.user_id]):
+        raise RuleError(_l("An open safeguarding concern holds the accreditation of %(name)s. "
+                           "A coordinator must decide on it first.", name=certificate.holder_name))
     revoke(actor, certificate, RevocationReason.REISSUED.value, now)
     db.session.flush()
     progress = progress_for([enrollment], course, now)[enrollment.id]
-    new = issue(actor, enrollment, course, printed_name=printed_name, now=now, progress=progress)
+    new = issue(actor, enrollment, course, printed_name=printed_name, now=now, progress=progress, replacing=True)
     certificate.replaced_by_id = new.id
     return new
 
@@ -135,18 +170,26 @@ def qr_url(certificate: Certificate, base_url: str) -> str:
 
 def certificate_pdf(certificate: Certificate, base_url: str) -> bytes:
     """The PDF in the holder's language; rendered once per certificate state and cached."""
+    signatories = tuple(tuple(pair) for pair in certificate.signatories) if certificate.signatories is not None else None
     return _cached_pdf(certificate.id, certificate.status, base_url, certificate.code, certificate.holder_name,
                        certificate.course_title, certificate.hours, certificate.issued_on, certificate.completed_on,
-                       certificate.issuer, certificate.locale, certificate.token)
+                       certificate.issuer, certificate.locale, certificate.token, signatories)
+
+
+WATERMARKS = {CertificateStatus.REVOKED: _l("REVOKED"), CertificateStatus.SUSPENDED: _l("SUSPENDED")}
 
 
 @lru_cache(maxsize=256)
 def _cached_pdf(certificate_id, status, base_url, code, name, course, hours, issued_on, completed_on, issuer,
-                locale, token) -> bytes:
+                locale, token, signatories) -> bytes:
+    accredited = signatories is not None  # issued since accreditation: it says so, and who signs
     with force_locale(locale):
         data = CertificatePrint(
-            heading=_("Certificate of completion"),
-            awarded_to=_("awarded to"),
+            heading=_("Accreditation as a promoter") if accredited else _("Certificate of completion"),
+            awarded_to=_("The programme certifies that") if accredited else _("awarded to"),
+            accredits_line=_("is accredited as a promoter against family and sexual violence, having completed")
+            if accredited else None,
+            signatories=signatories or (),
             name=name,
             course=course,
             hours_line=_("%(hours)s hours of training: twelve weekly workshops and online work", hours=hours),
@@ -156,7 +199,7 @@ def _cached_pdf(certificate_id, status, base_url, code, name, course, hours, iss
             code=format_code(code),
             verify_line=_("Check it at %(url)s or scan the QR code", url=f"{base_url.rstrip('/')}/v"),
             qr_url=verification_url(base_url, code, token),
-            watermark=_("REVOKED") if status == CertificateStatus.REVOKED else None,
+            watermark=str(WATERMARKS[status]) if status in WATERMARKS else None,
             lang=locale,
         )
     return render_certificate_pdf(data)
@@ -166,7 +209,7 @@ def _cached_pdf(certificate_id, status, base_url, code, name, course, hours, iss
 
 @dataclass(frozen=True)
 class Verification:
-    status: str                     # valid | revoked | not_found | malformed
+    status: str                     # valid | suspended | revoked | not_found | malformed
     code: str | None
     certificate: Certificate | None
 
@@ -183,6 +226,7 @@ class Verification:
                 "course": cert.course_title, "hours": cert.hours, "completed_on": cert.completed_on.isoformat(),
                 "issued_on": cert.issued_on.isoformat(), "issued_at": lima_iso(cert.issued_dt), "issuer": cert.issuer,
             })
+            # A suspension is published without a reason or a date: a concern is being reviewed, nothing more.
             if cert.status == CertificateStatus.REVOKED:
                 # Dates are Lima calendar dates, moments carry their offset: docs/verification.md. A revoked
                 # certificate publishes neither its holder's name nor the reason: docs/verification.md.
@@ -345,14 +389,19 @@ REVOCATION_LIST_HOURS = 24  # how long a published list is current: verifiers fe
 
 
 def revocation_document(now: datetime, base_url: str) -> dict:
-    """The signed list of every revoked certificate, for verifiers who check QR codes offline.
+    """The signed list of every revoked and every suspended certificate, for verifiers who check QR codes
+    offline.
 
-    What an offline verifier needs and no more (docs/verification.md): a hash of each revoked code,
-    which the holder of the paper can compute from its QR, and the day; never a code, a name or a
+    What an offline verifier needs and no more (docs/verification.md): a hash of each revoked or suspended
+    code, which the holder of the paper can compute from its QR, and the day; never a code, a name or a
     reason. It says when it was issued, when the next list is due, and the issuer's public address.
     """
-    rows = db.session.execute(select(Certificate.code, Certificate.revoked_dt)
-                              .where(Certificate.status == CertificateStatus.REVOKED.value))
-    entries = [RevocationEntry.for_code(code, lima_date(revoked_dt)) for code, revoked_dt in rows]
+    revoked = db.session.execute(select(Certificate.code, Certificate.revoked_dt)
+                                 .where(Certificate.status == CertificateStatus.REVOKED.value))
+    suspended = db.session.execute(select(Certificate.code, Certificate.suspended_dt)
+                                   .where(Certificate.status == CertificateStatus.SUSPENDED.value))
+    entries = [RevocationEntry.for_code(code, lima_date(revoked_dt)) for code, revoked_dt in revoked]
+    suspensions = [SuspensionEntry.for_code(code, lima_date(since)) for code, since in suspended]
     return sign_revocation_list(entries, key_store().active_key().private_key, issued=now,
-                                next_update=now + timedelta(hours=REVOCATION_LIST_HOURS), issuer_url=base_url)
+                                next_update=now + timedelta(hours=REVOCATION_LIST_HOURS), issuer_url=base_url,
+                                suspensions=suspensions)

@@ -1,4 +1,4 @@
-"""The signed token in a certificate's QR code, and the signed list of revoked codes.
+"""The signed token in a certificate's QR code, and the signed list of revoked and suspended codes.
 
 The QR code holds ``HTTPS://HOST/V/<CODE>#<TOKEN>``. A phone camera opens the page for
 ``CODE``, which shows the live status; the fragment never reaches the server, so the
@@ -53,6 +53,7 @@ _TIME_ZONE_GRACE = timedelta(days=1)
 
 class OfflineStatus(StrEnum):
     VALID = "valid"
+    SUSPENDED = "suspended"
     REVOKED = "revoked"
     TAMPERED = "tampered"
     UNKNOWN_KEY = "unknown_key"
@@ -120,14 +121,31 @@ class RevocationEntry:
 
 
 @dataclass(frozen=True)
+class SuspensionEntry:
+    """One suspended certificate as the public list shows it: a hash of its code and the day it began.
+    No reason: a suspension says only that a concern is being reviewed."""
+
+    code_hash: str
+    since: date
+
+    @classmethod
+    def for_code(cls, code: str, since: date) -> "SuspensionEntry":
+        return cls(code_sha256(code), since)
+
+    def to_json(self) -> dict:
+        return {"code_sha256": self.code_hash, "since": self.since.isoformat()}
+
+
+@dataclass(frozen=True)
 class RevocationList:
-    """A revocation list whose signature checked out."""
+    """A revocation list whose signature checked out, with the suspended codes when it lists them."""
 
     issuer: str
     issued: datetime
     next_update: datetime
     kid: str
     entries: tuple[RevocationEntry, ...]
+    suspensions: tuple[SuspensionEntry, ...] = ()
 
     @property
     def code_hashes(self) -> frozenset[str]:
@@ -136,6 +154,10 @@ class RevocationList:
     def is_stale(self, now: datetime) -> bool:
         """Whether a newer list should exist by ``now``: one revoked since may be missing from this one."""
         return now > self.next_update
+
+    @property
+    def suspended_hashes(self) -> frozenset[str]:
+        return frozenset(entry.code_hash for entry in self.suspensions)
 
 
 class RevocationListError(ValueError):
@@ -195,19 +217,21 @@ def qr_code(url: str) -> segno.QRCode:
 
 
 def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str] = (),
-                   issuer_url: str | None = None) -> OfflineResult:
+                   issuer_url: str | None = None, suspended_hashes: Iterable[str] = ()) -> OfflineResult:
     """Check the text of a scanned certificate QR code without a network connection.
 
-    ``jwks`` is the issuer's published JWK Set; ``revoked_hashes`` the code hashes of a verified
-    revocation list (``RevocationList.code_hashes``), if the verifier has one. The status is
+    ``jwks`` is the issuer's published JWK Set; ``revoked_hashes`` and ``suspended_hashes`` the code
+    hashes of a verified status list (``RevocationList.code_hashes`` and ``suspended_hashes``), if the
+    verifier has one. The status is
 
     * ``malformed``: not a certificate URL, or the token cannot be read;
     * ``unknown_key``: no key in ``jwks`` has the token's kid, or that key was not in force
       on the issue date;
     * ``tampered``: the signature does not match the token and the code in the URL;
+    * ``revoked``: authentic, and the code's hash is in ``revoked_hashes``;
+    * ``suspended``: authentic, not revoked, and the code's hash is in ``suspended_hashes``;
     * ``wrong_host``: authentic, but the QR's host is not that of ``issuer_url`` (the issuer's
       published address, when the verifier has it): a copied token behind a look-alike site;
-    * ``revoked``: authentic, and the code's hash is in ``revoked_hashes``;
     * ``valid``: authentic and not known to be revoked.
 
     Never raises, whatever the input.
@@ -233,6 +257,8 @@ def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str]
         return OfflineResult(OfflineStatus.UNKNOWN_KEY)
     if code_sha256(code) in {str(revoked).lower() for revoked in revoked_hashes}:
         return OfflineResult(OfflineStatus.REVOKED, claims)
+    if code_sha256(code) in {str(suspended).lower() for suspended in suspended_hashes}:
+        return OfflineResult(OfflineStatus.SUSPENDED, claims)
     if issuer_url and _host(qr_text) != _host(issuer_url):
         return OfflineResult(OfflineStatus.WRONG_HOST, claims)
     return OfflineResult(OfflineStatus.VALID, claims)
@@ -240,14 +266,15 @@ def verify_qr_text(qr_text: object, jwks: Mapping, revoked_hashes: Iterable[str]
 
 def sign_revocation_list(entries: Iterable[RevocationEntry], private_key: Ed25519PrivateKey,
                          issued: datetime | None = None, next_update: datetime | None = None,
-                         issuer_url: str = "") -> dict:
-    """Return the signed JSON document listing ``entries``, to publish for offline verifiers.
+                         issuer_url: str = "", suspensions: Iterable[SuspensionEntry] = ()) -> dict:
+    """Return the signed JSON document listing ``entries`` and ``suspensions``, to publish for offline verifiers.
 
-    ``{"issuer", "issued", "next_update", "kid", "revoked": [{"code_sha256", "revoked_on"}, ...], "sig"}``,
-    where ``sig`` is base64url Ed25519 over ``b"LMSREVOKED2."`` + the canonical JSON of the rest
-    (sorted keys, no spaces, UTF-8). Entries are sorted by hash; ``issued`` defaults to now and
-    ``next_update`` (when a verifier should have fetched a newer list) to a day later; ``issuer`` is
-    the issuer's public address, which the QR codes it printed point to.
+    ``{"issuer", "issued", "next_update", "kid", "revoked": [{"code_sha256", "revoked_on"}, ...],
+    "suspended": [{"code_sha256", "since"}, ...], "sig"}``, where ``sig`` is base64url Ed25519 over
+    ``b"LMSREVOKED2."`` + the canonical JSON of the rest (sorted keys, no spaces, UTF-8). Entries are
+    sorted by hash; ``issued`` defaults to now and ``next_update`` (when a verifier should have fetched a
+    newer list) to a day later; ``issuer`` is the issuer's public address, which the QR codes it printed
+    point to. A suspension, like a revocation, is published as a hash of the code and a day: no reason.
     """
     issued = (issued or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     next_update = (next_update or issued + timedelta(days=1)).astimezone(UTC).replace(microsecond=0)
@@ -258,6 +285,7 @@ def sign_revocation_list(entries: Iterable[RevocationEntry], private_key: Ed2551
         "kid": key_id(private_key.public_key()),
         "revoked": [entry.to_json() for entry in sorted(entries, key=lambda entry: entry.code_hash)],
     }
+    document["suspended"] = [entry.to_json() for entry in sorted(suspensions, key=lambda entry: entry.code_hash)]
     signature = private_key.sign(REVOCATION_DOMAIN + _canonical_json(document))
     return {**document, "sig": b64url_encode(signature)}
 
@@ -270,6 +298,8 @@ def verify_revocation_list(document: Mapping, jwks: Mapping) -> RevocationList:
     """
     try:
         unsigned = {name: document[name] for name in ("issuer", "issued", "next_update", "kid", "revoked")}
+        if "suspended" in document:  # signed with the rest: dropping it breaks the signature
+            unsigned["suspended"] = document["suspended"]
         signature = b64url_decode(document["sig"])
         keys = [jwk for jwk in _keys_named(jwks, unsigned["kid"]) if jwk["kid"] == unsigned["kid"]]
         message = REVOCATION_DOMAIN + _canonical_json(unsigned)
@@ -411,10 +441,14 @@ def _revocation_list(unsigned: dict) -> RevocationList:
         RevocationEntry(code_hash=_hex_digest(item["code_sha256"]), revoked_on=date.fromisoformat(item["revoked_on"]))
         for item in unsigned["revoked"]
     )
+    suspensions = tuple(
+        SuspensionEntry(code_hash=_hex_digest(item["code_sha256"]), since=date.fromisoformat(item["since"]))
+        for item in unsigned.get("suspended", ())
+    )
     issued = datetime.fromisoformat(unsigned["issued"])
     next_update = datetime.fromisoformat(unsigned["next_update"])
     return RevocationList(issuer=str(unsigned["issuer"]), issued=issued, next_update=next_update,
-                          kid=unsigned["kid"], entries=entries)
+                          kid=unsigned["kid"], entries=entries, suspensions=suspensions)
 
 
 def _hex_digest(value: object) -> str:
