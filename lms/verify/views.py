@@ -9,10 +9,12 @@ from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
 from lms.clock import utcnow
+from lms.core.calendar import lima_today
 from lms.core.certificates import services
 from lms.core.certificates.codes import check_code, format_code
 from lms.core.certificates.openbadges import build_credential, vc_jwt
 from lms.core.errors import RuleError
+from lms.core.network import network_status
 from lms.exports import csv_response
 from lms.extensions import db, limiter
 from lms.forms import EmptyForm
@@ -98,7 +100,9 @@ def registry():
         checked, wanted = check_code(q), services.name_key(q)
         certificates = [c for c in certificates
                         if wanted in services.name_key(c.holder_name) or (checked.code and c.code == checked.code)]
-    return render_template("verify/registry.html", certificates=certificates, q=q)
+    # The Network's status (active: an accepted activity in the last six months) of each valid holder.
+    statuses = network_status({c.user_id for c in certificates if c.is_valid}, lima_today())
+    return render_template("verify/registry.html", certificates=certificates, q=q, statuses=statuses)
 
 
 @bp.get("/verify/registry.csv")
@@ -107,9 +111,13 @@ def registry_csv():
     """The registry as CSV (UTF-8 with BOM, `;`), for the municipal records."""
     certificates = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                       .order_by(Certificate.issued_on, Certificate.holder_name)).all()
-    header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion"]
+    header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion",
+              "estado_red"]
+    statuses = network_status({c.user_id for c in certificates if c.is_valid}, lima_today())
+    network_words = {"active": "activo", "inactive": "inactivo"}
     rows = [[c.holder_name, c.cohort.name, c.issued_on.isoformat(), format_code(c.code), c.status,
-             c.revoked_dt.date().isoformat() if c.revoked_dt else "", c.revoked_reason or ""] for c in certificates]
+             c.revoked_dt.date().isoformat() if c.revoked_dt else "", c.revoked_reason or "",
+             network_words.get(statuses.get(c.user_id, "")) if c.is_valid else ""] for c in certificates]
     return csv_response(header, rows, "registro-promotores.csv")
 
 
