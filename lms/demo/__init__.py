@@ -100,6 +100,8 @@ def load_demo() -> str:
 
     from lms.demo import progress as demo_progress
     extra = demo_progress.load(users, cohorts)
+    from lms.demo import network as demo_network
+    extra += demo_network.load(users)
     db.session.commit()
 
     lines = ["Demo accounts (password for all: " + password + "):"]

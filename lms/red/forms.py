@@ -88,7 +88,7 @@ class StartPlanForm(FlaskForm):
 class PlannedActivityForm(_Counts, FlaskForm):
     kind = SelectField(_l("Type"), choices=choices(KIND_NAMES.items()))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
-    month = SelectField(_l("Month"), coerce=int, choices=[(0, "—")] + list(enumerate(MONTH_NAMES, start=1)))
+    month = SelectField(_l("Month"), coerce=int, choices=choices([(0, "—")] + list(enumerate(MONTH_NAMES, start=1))))
     starts_on = DateField(_l("Date (if known)"), validators=[Optional()],
                           description=_l("With a date the month follows from it."))
     starts_at = TimeField(_l("Time (Lima)"), validators=[Optional()])
@@ -131,8 +131,8 @@ for _name in REFERRAL_SERVICES:
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(_l("Decision"), choices=[("accepted", _l("Accept: it counts in the report")),
-                                                   ("returned", _l("Return it to the promoter to correct"))],
+    decision = RadioField(_l("Decision"), choices=choices([("accepted", _l("Accept: it counts in the report")),
+                                                           ("returned", _l("Return it to the promoter to correct"))]),
                           validators=[DataRequired(message=_l("Choose to accept or to return the report."))])
     comment = TextAreaField(_l("Comment for the promoter"), validators=[Length(max=2000)])
 
