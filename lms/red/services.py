@@ -148,6 +148,11 @@ PLANNED_FIELDS = ("kind", "title", "month", "starts_on", "starts_at", "duration_
                   "other_partners", "is_public")
 
 
+PLANNED_DEFAULTS = {"starts_on": None, "starts_at": None, "duration_minutes": None, "sector_id": None,
+                    "place_reference": "", "audience": "", "targets": {}, "resources": "", "budget_soles": None,
+                    "partners": [], "other_partners": "", "is_public": False}
+
+
 def save_planned_activity(actor: User, plan: Plan, activity: PlannedActivity | None, data: dict,
                           promoters: list[User]) -> PlannedActivity:
     """Add or change a line of the plan; after approval, every change is written to the audit log."""
@@ -168,6 +173,7 @@ def save_planned_activity(actor: User, plan: Plan, activity: PlannedActivity | N
         raise RuleError(_l("A time needs a date."), field="starts_on")
     if data.get("is_public") and starts_on is None:
         raise RuleError(_l("A public activity needs a date and time for the agenda."), field="starts_on")
+    data = PLANNED_DEFAULTS | {k: v for k, v in data.items() if v is not None}
     data["targets"] = {k: v for k, v in check_counts(data.get("targets") or {}, required=False).items() if v}
     budget = data.get("budget_soles")
     if budget is not None and budget < 0:

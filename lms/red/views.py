@@ -257,6 +257,8 @@ def planned(plan_id: int | None, activity_id: int | None):
     chosen = activity.plan if activity else (db.session.get(Plan, plan_id) or abort(404))
     if not services.may_edit_plan(current_user, chosen):
         abort(403)
+    if activity is not None and not current_user.is_coordinator and activity.proposed_by_id != current_user.id:
+        abort(403)
     if activity is None and request.method == "GET" and is_member(current_user):
         form = _planned_form(network, None)
         form.promoters.data = [current_user.id]
