@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import extract, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from lms import audit
 from lms.core.errors import RuleError
-from lms.core.network import active_promoters
+from lms.core.network import active_since
 from lms.extensions import db
 from lms.models import (
     AGE_BANDS,
@@ -384,6 +385,7 @@ class Tally:
 _ROW = (ActivityReport.id, ActivityReport.first_session_id, ActivityReport.held_on, ActivityReport.kind,
         ActivityReport.sector_id, ActivityReport.planned_activity_id, ActivityReport.duration_minutes,
         *(getattr(ActivityReport, c) for c in COUNTS + REFERRAL_SERVICES))
+_SUMMED = COUNTS + REFERRAL_SERVICES + ("duration_minutes",)
 
 
 @dataclass
@@ -401,59 +403,99 @@ class NetworkReport:
     sectors: dict
     members: int
     active_members: int
-    activities: list  # rows for the CSV
+
+
+def _accepted_in(period: Period):
+    return (ActivityReport.status == ReportStatus.ACCEPTED.value, ActivityReport.held_on >= period.start,
+            ActivityReport.held_on < period.end)
+
+
+def accepted_activities(period: Period) -> list:
+    """The accepted reports of ``period``, one row each: counts, type, sector, no text and no person."""
+    return db.session.execute(select(*_ROW).where(*_accepted_in(period))
+                              .order_by(ActivityReport.held_on, ActivityReport.id)).all()
 
 
 def network_report(network: Network, period: Period, today: date) -> NetworkReport:
-    """Every figure of the municipality's report, in a fixed number of queries whatever the Network's size."""
-    rows = db.session.execute(select(*_ROW).where(ActivityReport.status == ReportStatus.ACCEPTED.value,
-                                                  ActivityReport.held_on >= period.start,
-                                                  ActivityReport.held_on < period.end)
-                              .order_by(ActivityReport.held_on, ActivityReport.id)).all()
-    groups = defaultdict(list)
-    for row in rows:
-        groups[row.first_session_id or row.id].append(row)
+    """Every figure of the municipality's report, in a fixed number of queries whatever the Network's size.
+
+    Single activities are summed by the database, grouped by month, type, sector and planned activity:
+    for them people reached equals participations. Only the sessions of multi-session workshops come
+    back one by one, to count each group once.
+    """
+    in_series = or_(ActivityReport.first_session_id.is_not(None),
+                    ActivityReport.id.in_(select(ActivityReport.first_session_id)
+                                          .where(ActivityReport.first_session_id.is_not(None))))
+    year, month = extract("year", ActivityReport.held_on), extract("month", ActivityReport.held_on)
+    keys = (year, month, ActivityReport.kind, ActivityReport.sector_id, ActivityReport.planned_activity_id)
+    singles = db.session.execute(
+        select(*keys, func.count(), *(func.coalesce(func.sum(getattr(ActivityReport, c)), 0) for c in _SUMMED))
+        .where(*_accepted_in(period), ~in_series).group_by(*keys)).all()
+    series = db.session.execute(select(*_ROW).where(*_accepted_in(period), in_series)
+                                .order_by(ActivityReport.held_on, ActivityReport.id)).all()
+
     total, unplanned = Tally(), Tally()
     by_month = {m: Tally() for m in period.months}
     by_kind, by_sector, by_planned = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
+    referrals, minutes = dict.fromkeys(REFERRAL_SERVICES, 0), 0
+
+    def tallies(y, m, kind, sector, planned_id):
+        return (total, by_month[(int(y), int(m))], by_kind[kind], by_sector[sector],
+                by_planned[planned_id] if planned_id else unplanned)
+
+    for y, m, kind, sector, planned_id, sessions, *sums in singles:
+        values = dict(zip(_SUMMED, (int(v) for v in sums)))
+        for tally in tallies(y, m, kind, sector, planned_id):
+            tally.sessions += sessions
+            tally.groups += sessions
+            for c in COUNTS:
+                tally.direct[c] += values[c]
+                tally.reached[c] += values[c]
+        for name in REFERRAL_SERVICES:
+            referrals[name] += values[name]
+        minutes += values["duration_minutes"]
+
+    groups = defaultdict(list)
+    for row in series:
+        groups[row.first_session_id or row.id].append(row)
     for sessions in groups.values():
         largest = max(sessions, key=lambda r: (sum(getattr(r, s) for s in SEXES), -r.id))
         first = sessions[0]
-        key_month = (first.held_on.year, first.held_on.month)
-        planned_key = first.planned_activity_id
-        for tally in (total, by_month[key_month], by_kind[first.kind], by_sector[first.sector_id],
-                      by_planned[planned_key] if planned_key else unplanned):
+        for tally in tallies(first.held_on.year, first.held_on.month, first.kind, first.sector_id,
+                             first.planned_activity_id):
             tally.groups += 1
             for c in COUNTS:
                 tally.reached[c] += getattr(largest, c)
         for row in sessions:
-            for tally in (total, by_month[(row.held_on.year, row.held_on.month)], by_kind[row.kind],
-                          by_sector[row.sector_id], by_planned[planned_key] if planned_key else unplanned):
+            for tally in tallies(row.held_on.year, row.held_on.month, row.kind, row.sector_id,
+                                 first.planned_activity_id):
                 tally.sessions += 1
                 for c in COUNTS:
                     tally.direct[c] += getattr(row, c)
-    referrals = {name: sum(getattr(r, name) for r in rows) for name in REFERRAL_SERVICES}
-    hours = sum(r.duration_minutes or 0 for r in rows) / 60
+            for name in REFERRAL_SERVICES:
+                referrals[name] += getattr(row, name)
+            minutes += row.duration_minutes or 0
 
     planned_activities = db.session.scalars(
-        select(PlannedActivity).join(Plan)
+        select(PlannedActivity).join(Plan).options(contains_eager(PlannedActivity.plan))
         .where(Plan.network_id == network.id, Plan.year.between(period.start.year, period.end.year),
                Plan.status != PlanStatus.DRAFT.value)
         .order_by(PlannedActivity.month, PlannedActivity.starts_on, PlannedActivity.id)).all()
-    in_period = [a for a in planned_activities if (a.plan.year, a.month) in set(period.months)]
+    months = set(period.months)
+    in_period = [a for a in planned_activities if (a.plan.year, a.month) in months]
     planned = [(a, by_planned.get(a.id, Tally()), sum(a.targets.get(s, 0) for s in SEXES)) for a in in_period]
     targets = {c: (sum(a.targets.get(c, 0) for a in in_period), sum(t.reached[c] for _a, t, _n in planned))
                for c in COUNTS}
     sectors = dict(db.session.execute(select(Sector.id, Sector.name).where(Sector.network_id == network.id)).all())
 
     holders = select(Certificate.user_id).where(Certificate.status == CertificateStatus.VALID.value)
-    members = set(db.session.scalars(holders))
-    active = active_promoters(today) & members
+    members = db.session.scalar(select(func.count(func.distinct(Certificate.user_id)))
+                                .where(Certificate.status == CertificateStatus.VALID.value))
+    active = db.session.scalar(
+        select(func.count(func.distinct(ActivityReport.reporter_id)))
+        .where(ActivityReport.status == ReportStatus.ACCEPTED.value, ActivityReport.held_on >= active_since(today),
+               ActivityReport.held_on <= today, ActivityReport.reporter_id.in_(holders)))
     return NetworkReport(period=period, total=total, by_month=by_month, by_kind=dict(by_kind),
-                         by_sector=dict(by_sector), referrals=referrals, hours=round(hours, 1), planned=planned,
-                         unplanned=unplanned, targets=targets, sectors=sectors, members=len(members),
-                         active_members=len(active), activities=rows)
-
-
-def count_sent(reports_query) -> int:
-    return db.session.scalar(select(func.count()).select_from(reports_query.subquery()))
+                         by_sector=dict(by_sector), referrals=referrals, hours=round(minutes / 60, 1),
+                         planned=planned, unplanned=unplanned, targets=targets, sectors=sectors, members=members,
+                         active_members=active)

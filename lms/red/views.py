@@ -497,15 +497,16 @@ def informe():
 def informe_csv():
     """The accepted activities of the period, one line each, with counts and no personal data."""
     network = the_network() or abort(404)
-    figures = services.network_report(network, _period(), lima_today())
+    period = _period()
+    sectors = {s.id: s.name for s in services.sectors_of(network, active_only=False)}
     header = ["actividad", "primera_sesion", "fecha", "tipo", "sector", "actividad_plan", "duracion_min",
               "mujeres", "hombres", "sexo_no_especifica", "edad_0_11", "edad_12_17", "edad_18_29", "edad_30_59",
               "edad_60_mas", "derivaciones_cem", "derivaciones_linea100", "derivaciones_demuna",
               "derivaciones_salud"]
-    rows = [[r.id, r.first_session_id or "", r.held_on.isoformat(), r.kind, figures.sectors.get(r.sector_id, ""),
+    rows = [[r.id, r.first_session_id or "", r.held_on.isoformat(), r.kind, sectors.get(r.sector_id, ""),
              r.planned_activity_id or "", r.duration_minutes or "",
-             *(getattr(r, c) for c in SEXES + AGE_BANDS + REFERRAL_SERVICES)] for r in figures.activities]
-    return csv_response(header, rows, f"red-actividades-{figures.period.start.isoformat()}.csv")
+             *(getattr(r, c) for c in SEXES + AGE_BANDS + REFERRAL_SERVICES)] for r in services.accepted_activities(period)]
+    return csv_response(header, rows, f"red-actividades-{period.start.isoformat()}.csv")
 
 
 @bp.get("/informe.pdf")
