@@ -435,7 +435,7 @@ def network_report(network: Network, period: Period, today: date) -> NetworkRepo
                                 .order_by(ActivityReport.held_on, ActivityReport.id)).all()
 
     total, unplanned = Tally(), Tally()
-    by_month = {m: Tally() for m in period.months}
+    by_month = defaultdict(Tally, {m: Tally() for m in period.months if m <= (today.year, today.month)})
     by_kind, by_sector, by_planned = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
     referrals, minutes = dict.fromkeys(REFERRAL_SERVICES, 0), 0
 
@@ -495,7 +495,7 @@ def network_report(network: Network, period: Period, today: date) -> NetworkRepo
         select(func.count(func.distinct(ActivityReport.reporter_id)))
         .where(ActivityReport.status == ReportStatus.ACCEPTED.value, ActivityReport.held_on >= active_since(today),
                ActivityReport.held_on <= today, ActivityReport.reporter_id.in_(holders)))
-    return NetworkReport(period=period, total=total, by_month=by_month, by_kind=dict(by_kind),
+    return NetworkReport(period=period, total=total, by_month=dict(sorted(by_month.items())), by_kind=dict(by_kind),
                          by_sector=dict(by_sector), referrals=referrals, hours=round(minutes / 60, 1),
                          planned=planned, unplanned=unplanned, targets=targets, sectors=sectors, members=members,
                          active_members=active)

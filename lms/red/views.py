@@ -464,11 +464,13 @@ def period_label(period) -> str:
 
 
 def _charts(figures) -> dict:
+    # The chart's label column holds about nine characters: short labels there, the full ones in the tables.
     month_bars = [(f"{str(MONTH_NAMES[m - 1])[:3]} {y % 100:02d}", t.reached_total)
                   for (y, m), t in figures.by_month.items()]
-    kind_bars = [(str(KIND_NAMES[k])[:11], t.reached_total) for k, t in figures.by_kind.items()]
-    sex_bars = [(str(COUNT_NAMES[s])[:11], figures.total.reached[s]) for s in SEXES]
-    age_bars = [(str(COUNT_NAMES[a])[:11], figures.total.reached[a]) for a in AGE_BANDS]
+    kind_bars = [(str(KIND_NAMES[k])[:9], t.reached_total) for k, t in figures.by_kind.items()]
+    sex_bars = [(str(COUNT_NAMES[s])[:9], figures.total.reached[s]) for s in SEXES]
+    age_bars = [(label, figures.total.reached[a]) for label, a in zip(("0–11", "12–17", "18–29", "30–59", "60+"),
+                                                                      AGE_BANDS)]
 
     def chart(bars, title):
         top = max([v for _label, v in bars] + [1])
