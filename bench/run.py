@@ -276,6 +276,7 @@ def bench_backend(backend: str) -> dict:
         try:
             trainee = Session(base, "demo-trainee")
             coordinator = Session(base, "demo-coordinator")
+            verifier = Session(base, "demo-verifier")
             cohorts = re.findall(r'href="/manage/cohorts/(\d+)">Escala 101', coordinator.get("/manage/"))
             big = cohorts[0]
             quiz_page = trainee.get("/weeks/3/quiz")
@@ -299,6 +300,8 @@ def bench_backend(backend: str) -> dict:
                 "quiz draft save (POST)": (f"{base}/weeks/3/quiz", trainee.cookie, save),
                 SUBMIT: (f"{base}/", None, submits),
                 "gradebook, 300 trainees": (gradebook, coordinator.cookie, None),
+                # La Red: a year of the scale's 20 activities per accredited promoter (~2,000 promoters at --scale 100).
+                "Network report, a year (municipality)": (f"{base}/red/informe", verifier.cookie, None),
                 "verification page": (f"{base}/v/{code}", None, None),
                 "verification API": (f"{base}/api/v1/verify/{code}", None, None),
                 "JWKS": (f"{base}/.well-known/jwks.json", None, None),
