@@ -25,12 +25,16 @@ from lms.models import (
     REFERRAL_SERVICES,
     SEXES,
     ActivityReport,
+    Certificate,
+    CertificateStatus,
     Enrollment,
     MemberPreference,
+    Network,
+    Plan,
     PlannedActivity,
-    PlanStatus,
     ReportStatus,
     Role,
+    Sector,
     User,
     cohort_facilitators,
 )
@@ -126,7 +130,6 @@ def edit_network():
                                                    "resolution_date")}
         data["coordinator_id"] = form.coordinator_id.data or None
         if network is None:
-            from lms.models import Network
             network = Network(**data)
             db.session.add(network)
             db.session.flush()
@@ -155,7 +158,6 @@ def sectors():
 @role_required(Role.COORDINATOR)
 def toggle_sector(sector_id: int):
     """Take a sector off the list (past reports keep it), or put it back."""
-    from lms.models import Sector
     if not EmptyForm().validate_on_submit():
         abort(400)
     sector = db.session.get(Sector, sector_id) or abort(404)
@@ -204,7 +206,6 @@ def start_plan():
 @role_required(Role.COORDINATOR)
 def advance_plan(plan_id: int):
     """Approve a draft plan, or close an approved one."""
-    from lms.models import Plan
     if not EmptyForm().validate_on_submit():
         abort(400)
     chosen = db.session.get(Plan, plan_id) or abort(404)
@@ -224,7 +225,6 @@ def plan_status_name(status: str) -> str:
 
 def _members_choices():
     """Promoters who can be responsible for an activity: the Network's members."""
-    from lms.models import Certificate, CertificateStatus
     rows = db.session.execute(select(User.id, User.display_name).join(Certificate, Certificate.user_id == User.id)
                               .where(Certificate.status == CertificateStatus.VALID.value)
                               .order_by(User.display_name)).all()
@@ -249,7 +249,6 @@ def _planned_form(network, activity: PlannedActivity | None):
 @network_required(Role.COORDINATOR)
 def planned(plan_id: int | None, activity_id: int | None):
     """Propose a planned activity (a promoter, while the plan is a draft) or change one (a coordinator)."""
-    from lms.models import Plan
     network = _network() or abort(404)
     activity = db.session.get(PlannedActivity, activity_id) if activity_id else None
     if activity_id and activity is None:
@@ -548,5 +547,3 @@ def agenda_ics():
     response.cache_control.max_age = 900
     return response
 
-
-__all__ = ["bp", "agenda_bp", "PlanStatus"]
