@@ -15,7 +15,7 @@ def test_backup_then_restore_finds_every_row(app, runner, tmp_path):
         pytest.skip("pg_dump is not installed (Debian: postgresql-client)")
     runner.invoke(args=["lms", "demo"])
     before = row_counts()
-    assert before["certificates"] == 6 and before["users"] > 8  # the graduate and five classmates, the first Network
+    assert before["certificates"] == 5 and before["users"] > 8  # the graduate and four classmates, the first Network
     assert before["network_activity_reports"] > 0
     out = runner.invoke(args=["lms", "backup", str(tmp_path / "b")])
     assert out.exit_code == 0, out.output
