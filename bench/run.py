@@ -277,6 +277,7 @@ def bench_backend(backend: str) -> dict:
         try:
             trainee = Session(base, "demo-trainee")
             coordinator = Session(base, "demo-coordinator")
+            verifier = Session(base, "demo-verifier")
             cohorts = re.findall(r'href="/manage/cohorts/(\d+)">Escala 101', coordinator.get("/manage/"))
             big = cohorts[0]
             quiz_page = trainee.get("/weeks/3/quiz")
@@ -302,6 +303,8 @@ def bench_backend(backend: str) -> dict:
                 "gradebook, 300 trainees": (gradebook, coordinator.cookie, None),
                 # Every cohort's first attempts at week 1 (3,300 trainees and the demo): one read of the attempts.
                 STATISTICS: (f"{base}/facilitate/quiz-statistics?week=1", coordinator.cookie, None),
+                # La Red: a year of the scale's 20 activities per accredited promoter (~2,000 promoters at --scale 100).
+                "Network report, a year (municipality)": (f"{base}/red/informe", verifier.cookie, None),
                 "verification page": (f"{base}/v/{code}", None, None),
                 "verification API": (f"{base}/api/v1/verify/{code}", None, None),
                 "JWKS": (f"{base}/.well-known/jwks.json", None, None),

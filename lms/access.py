@@ -75,3 +75,22 @@ def trainee_or_404(user: User, trainee_id: int) -> User:
     if trainee is None or not can_look_after(user, trainee):
         abort(404)
     return trainee
+
+
+def network_required(*staff_roles: str):
+    """Let a view through for an accredited promoter (a valid certificate: lms.core.network) or for
+    a logged-in user holding one of ``staff_roles``; everyone else gets 403, so a suspended or
+    revoked promoter can neither read the Network's pages nor report."""
+    from lms.core.network import is_member
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not (current_user.has_role(*staff_roles) or is_member(current_user)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -105,6 +105,8 @@ def load_demo() -> str:
     from lms.demo import quizzes as demo_quizzes
     demo_quizzes.load(cohorts[COHORT_B], users["demo-facilitator-2"], demo_progress.current_course(),
                       users["demo-trainee-2"].password_hash, cohorts[COHORT_DONE])
+    from lms.demo import network as demo_network
+    extra += demo_network.load(users)
     db.session.commit()
 
     lines = ["Demo accounts (password for all: " + password + "):"]

@@ -35,6 +35,7 @@ from lms.models import (
 )
 
 TRAINEES_PER_COHORT = 30
+ACTIVITIES_PER_PROMOTER = 20
 
 
 def add_scale_cohorts(count: int, course: Course, password_hash: str, progress=None,
@@ -68,6 +69,7 @@ def add_scale_cohorts(count: int, course: Course, password_hash: str, progress=N
         _histories(cohort, enrollments, course, answers, start, rng)
         _surveys(cohort, enrollments, course, rng)
         _certificates(cohort, enrollments, course, signing_key, start, rng)
+        add_network_activity(cohort.id, rng, today=date.today())
         added += len(enrollments)
         db.session.commit()
         if progress:
@@ -137,3 +139,34 @@ def _certificates(cohort, enrollments, course, signing_key, start, rng) -> None:
                      "content_version": course.version, "status": "valid"})
     if rows:
         db.session.execute(insert(Certificate), rows)
+
+
+def add_network_activity(cohort_id: int, rng: random.Random, today: date,
+                         per_promoter: int = ACTIVITIES_PER_PROMOTER) -> int:
+    """``per_promoter`` activity reports for each accredited promoter of the cohort, over the year before
+    ``today``: four in five accepted, the rest waiting for review; returns how many were written."""
+    from lms.core.network import the_network
+    from lms.demo.network import counts
+    from lms.models import ActivityReport, ActivityType, Sector
+
+    network = the_network()
+    sectors = list(db.session.scalars(select(Sector.id).where(Sector.network_id == network.id))) if network else []
+    promoters = db.session.scalars(select(Certificate.user_id).where(Certificate.cohort_id == cohort_id,
+                                                                     Certificate.status == "valid")).all()
+    kinds = [k.value for k in ActivityType]
+    now = utcnow()
+    rows = []
+    for user_id in promoters:
+        for n in range(per_promoter):
+            held = today - timedelta(days=rng.randrange(1, 365))
+            rows.append({"reporter_id": user_id, "draft_key": f"escala{n:04d}", "kind": rng.choice(kinds),
+                         "status": "accepted" if rng.random() < 0.8 else "submitted", "title": "Actividad de escala",
+                         "held_on": held, "duration_minutes": rng.choice([60, 90, 120]),
+                         "sector_id": rng.choice(sectors) if sectors else None, "place_reference": "",
+                         **counts(rng.randrange(5, 60), rng), "referred_cem": 0, "referred_linea100": rng.randrange(2),
+                         "referred_demuna": 0, "referred_health": 0, "materials": "", "description": "",
+                         "incidents": "", "review_comment": "", "submitted_dt": now, "created_dt": now,
+                         "updated_dt": now})
+    if rows:
+        db.session.execute(insert(ActivityReport), rows)
+    return len(rows)

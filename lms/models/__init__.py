@@ -3,6 +3,22 @@
 from lms.models.audit import AuditEvent
 from lms.models.certificates import Certificate, CertificateStatus, RevocationReason, VerificationCheck
 from lms.models.cohorts import Cohort, Enrollment, cohort_facilitators
+from lms.models.network import (  # noqa: E501
+                                 AGE_BANDS,
+                                 PARTNERS,
+                                 REFERRAL_SERVICES,
+                                 SEXES,
+                                 ActivityReport,
+                                 ActivityType,
+                                 MemberPreference,
+                                 Network,
+                                 Plan,
+                                 PlannedActivity,
+                                 PlanStatus,
+                                 ReportStatus,
+                                 Sector,
+                                 planned_activity_promoters,
+)
 from lms.models.progress import (
                                  ATTENDED,
                                  AttemptStatus,
@@ -34,4 +50,5 @@ __all__ = [
     "ReflectionStatus", "ReflectionVersion", "Role", "Concern", "ConcernCategory", "ConcernDecision",
     "ConductAcceptance", "Recommendation", "RecommendationDecision", "SurveyResponse", "TraineeNote", "User",
     "cohort_facilitators",
+    "AGE_BANDS", "PARTNERS", "REFERRAL_SERVICES", "SEXES", "ActivityReport", "ActivityType", "MemberPreference", "Network", "Plan", "PlannedActivity", "PlanStatus", "ReportStatus", "Sector", "planned_activity_promoters",  # noqa: E501
 ]

@@ -13,11 +13,13 @@ from lms.access import role_required
 from lms.clock import utcnow
 from lms.content.loader import current_course
 from lms.core import accreditation
+from lms.core.calendar import lima_today
 from lms.core.certificates import services
 from lms.core.certificates.codes import check_code, format_code
 from lms.core.certificates.openbadges import build_credential, vc_jwt
 from lms.core.dates import table_date
 from lms.core.errors import RuleError
+from lms.core.network import network_status
 from lms.exports import csv_response
 from lms.extensions import db, limiter
 from lms.labels import labels_for
@@ -139,7 +141,9 @@ def registry():
         checked, wanted = check_code(q), services.name_key(q)
         certificates = [c for c in certificates
                         if wanted in services.name_key(c.holder_name) or (checked.code and c.code == checked.code)]
-    return render_template("verify/registry.html", certificates=certificates, q=q)
+    # The Network's status (active: an accepted activity in the last six months) of each valid holder.
+    statuses = network_status({c.user_id for c in certificates if c.status == CertificateStatus.VALID}, lima_today())
+    return render_template("verify/registry.html", certificates=certificates, q=q, statuses=statuses)
 
 
 @bp.get("/verify/registry.csv")
@@ -148,10 +152,15 @@ def registry_csv():
     """The registry as CSV (UTF-8 with BOM, `;`), for the municipal records."""
     certificates = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                       .order_by(Certificate.issued_on, Certificate.holder_name)).all()
-    header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion"]
+    header = ["nombre", "grupo", "fecha_emision", "codigo", "estado", "fecha_revocacion", "motivo_revocacion",
+              "estado_red"]
     words = labels_for(str(get_locale()))
+    valid = {c.user_id for c in certificates if c.status == CertificateStatus.VALID}
+    statuses = network_status(valid, lima_today())
+    network_words = {"active": _("active"), "inactive": _("inactive")}
     rows = [[c.holder_name, c.cohort.name, table_date(c.issued_on), format_code(c.code),
-             words.certificate.get(c.status, c.status), table_date(c.revoked_dt), words.reason.get(c.revoked_reason, "")]
+             words.certificate.get(c.status, c.status), table_date(c.revoked_dt), words.reason.get(c.revoked_reason, ""),
+             network_words.get(statuses.get(c.user_id, ""), "") if c.user_id in valid and c.status == "valid" else ""]
             for c in certificates]
     return csv_response(header, rows, _("promoter-registry.csv"))
 

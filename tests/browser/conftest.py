@@ -332,6 +332,15 @@ PAGES = (
     # verifier (municipality)
     PageSpec("registry", "demo-verifier", "/verify/registry"),
     PageSpec("bulk", "demo-verifier", "/verify/bulk"),
+    # La Red: accredited promoters, their reviewers, the municipality, anyone (issue 22)
+    PageSpec("red-home", "demo-graduate", "/red/"),
+    PageSpec("red-plan", "demo-graduate", "/red/plan"),
+    PageSpec("red-new-report", "demo-graduate", "/red/actividades/nueva"),
+    PageSpec("red-reports", "demo-facilitator", "/red/actividades?estado=submitted"),
+    PageSpec("red-sectors", "demo-coordinator", "/red/sectores"),
+    PageSpec("red-record", "demo-coordinator", "/red/datos"),
+    PageSpec("red-report", "demo-verifier", "/red/informe"),
+    PageSpec("agenda", None, "/agenda"),
 )
 
 LANGUAGES = ("es", "en")

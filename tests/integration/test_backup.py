@@ -17,7 +17,8 @@ def test_backup_then_restore_finds_every_row(app, runner, tmp_path):
         pytest.skip("pg_dump is not installed (Debian: postgresql-client)")
     runner.invoke(args=["lms", "demo"])
     before = row_counts()
-    assert before["certificates"] == 2 and before["users"] > 8  # the graduate and the suspended promoter
+    assert before["certificates"] == 4 and before["users"] > 8  # the first Network (graduate, -1, -2) and suspended -4
+    assert before["network_activity_reports"] > 0
     out = runner.invoke(args=["lms", "backup", str(tmp_path / "b")])
     assert out.exit_code == 0, out.output
     assert (tmp_path / "b" / "keys").is_dir()

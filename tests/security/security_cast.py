@@ -55,6 +55,7 @@ class Cast:
     survey_phase: str
     survey_id: str
     concern_id: int          # a concern a facilitator of cohort A recorded about José
+    network_ids: dict        # La Red: José's sent report, the draft plan, the activity he proposed, a sector
 
     def url_values(self, rule) -> dict:
         """The value of every URL parameter of ``rule``, taken from cohort A."""
@@ -72,6 +73,7 @@ class Cast:
             "phase": self.survey_phase,
             "survey_id": self.survey_id,
             "concern_id": self.concern_id,
+            **self.network_ids,
         }
 
     def url(self, rule, **overrides) -> str:
@@ -107,7 +109,30 @@ def cast(world) -> Cast:
     return Cast(world=world, week=WEEK, enrollment_id=enrollment.id, attempt_id=attempt.id,
                 attempt_number=attempt.number, version_id=version.id, certificate_id=certificate.id,
                 certificate_code=certificate.code, reset_token=token, survey_phase="pre",
-                survey_id=course.surveys[0].id, concern_id=concern.id)
+                survey_id=course.surveys[0].id, concern_id=concern.id,
+                network_ids=_network(world, now))
+
+
+
+def _network(world: World, now) -> dict:
+    """The Network's record and a sector; a draft plan with an activity José proposed; a report he sent."""
+    from lms.core.calendar import lima_today
+    from lms.models import Network, Sector
+    from lms.red import services as red
+    network = Network(name="Red de prueba", district="Carmen de la Legua Reynoso")
+    db.session.add(network)
+    db.session.flush()
+    sector = Sector(network_id=network.id, name="Sector 1")
+    db.session.add(sector)
+    plan = red.start_plan(world.coordinator, network, lima_today().year)
+    db.session.flush()
+    activity = red.save_planned_activity(world.trainee, plan, None, {
+        "kind": "charla", "title": "Charla", "month": 6, "sector_id": sector.id, "targets": {}}, [world.trainee])
+    report = red.report_for_key(world.trainee, "cast00000001")
+    red.submit_report(report, {"kind": "charla", "title": "Charla", "held_on": lima_today(), "duration_minutes": 60,
+                               "sector_id": sector.id, "women": 3, "men": 2, "age_30_59": 5}, lima_today(), now)
+    db.session.commit()
+    return {"report_id": report.id, "plan_id": plan.id, "activity_id": activity.id, "sector_id": sector.id}
 
 
 def rules(app, method: str):

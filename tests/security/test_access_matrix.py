@@ -107,6 +107,27 @@ ACCESS = {
     "/credentials/<code>.json":                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/credentials/<code>.jwt":                                      (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/v/<code>/concern":                                            (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    # La Red: accredited promoters (José holds a valid certificate; Carlos does not) and staff; the report
+    # for the municipality to verifiers and staff; the public agenda to anyone
+    "/red/":                                                        (LOGIN,  OK,     DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/red/plan":                                                    (LOGIN,  OK,     DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/red/plan/nuevo":                                              (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/red/plan/<id:plan_id>/estado":                               (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/red/plan/<id:plan_id>/actividades/nueva":                    (LOGIN,  OK,     DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/red/plan/actividades/<id:activity_id>":                      (LOGIN,  OK,     DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/red/actividades":                                             (LOGIN,  OK,     DENIED, OK,     OK,     OK,     DENIED, OK),
+    "/red/actividades/nueva":                                       (LOGIN,  OK,     DENIED, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/red/actividades/<id:report_id>":                             (LOGIN,  OK,     DENIED, OK,     HIDDEN, OK,     DENIED, OK),
+    "/red/actividades/<id:report_id>/revision":                    (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/red/preferencias":                                            (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/red/datos":                                                   (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/red/sectores":                                                (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/red/sectores/<id:sector_id>/activo":                         (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/red/informe":                                                 (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     OK,     OK),
+    "/red/informe.csv":                                             (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     OK,     OK),
+    "/red/informe.pdf":                                             (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     OK,     OK),
+    "/agenda":                                                      (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/agenda.ics":                                                  (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
 }
 
 

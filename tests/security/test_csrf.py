@@ -67,6 +67,21 @@ CSRF_POSTS = {
         "decision": "accredit", "decided_on": "2026-01-01", "reasons": "Revisado con la facilitadora."}),
     "/code-of-conduct": ("trainee_b", lambda c: {"accept": "y"}),
     "/v/<code>/concern": ("anonymous", lambda c: {"account": "Lo vi gritarle a su pareja en la calle."}),
+    # La Red (issue 22)
+    "/red/preferencias": ("trainee", lambda c: {"is_named_on_agenda": "y"}),
+    "/red/datos": ("coordinator", lambda c: {"name": "Red", "district": "Carmen de la Legua", "coordinator_id": "0"}),
+    "/red/sectores": ("coordinator", lambda c: {"name": "Sector 9"}),
+    "/red/sectores/<id:sector_id>/activo": ("coordinator", lambda c: {}),
+    "/red/plan/nuevo": ("coordinator", lambda c: {"year": "2031"}),
+    "/red/plan/<id:plan_id>/estado": ("coordinator", lambda c: {}),
+    "/red/plan/<id:plan_id>/actividades/nueva": ("trainee", lambda c: {"kind": "feria", "title": "Feria",
+                                                                       "month": "5", "sector_id": "0"}),
+    "/red/plan/actividades/<id:activity_id>": ("trainee", lambda c: {"kind": "feria", "title": "Feria",
+                                                                     "month": "5", "sector_id": "0"}),
+    "/red/actividades/nueva": ("trainee", lambda c: {"draft_key": "csrf0000test", "action": "save",
+                                                     "title": "Charla"}),
+    "/red/actividades/<id:report_id>": ("trainee", lambda c: {"action": "save", "title": "Charla"}),
+    "/red/actividades/<id:report_id>/revision": ("facilitator", lambda c: {"decision": "accepted"}),
 }
 
 
