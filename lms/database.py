@@ -23,9 +23,11 @@ def init_app(app: Flask) -> None:
     from lms.models import Cohort, Enrollment, User
 
     # Every request of a logged-in person runs this. A trainee's pages all need his enrollment, his
-    # cohort and its calendar, so one query brings the four; the statement is built once, not per request.
+    # cohort, its calendar and its workshops, so one query brings the five (a cohort has few weeks of
+    # its own, so the two collections multiply to a handful of rows); built once, not per request.
+    cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
     account = (select(User).where(User.session_token == bindparam("token"), User.is_active.is_(True))
-               .options(joinedload(User.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.week_dates)))
+               .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops)))
 
     @login_manager.user_loader
     def load_user(session_token: str):

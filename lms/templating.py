@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.content.markdown import render_user_markdown
+from lms.content.outline import outline
 from lms.core.certificates.codes import format_code
 from lms.labels import labels_for
 from lms.localized import LANGUAGE_NAMES
@@ -46,7 +47,7 @@ NAV = {
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     # Written once for every template: `{{ cert.code|code }}`, `{{ text|user_markdown }}`.
-    app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown)
+    app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown, outline=outline)
     css = Path(app.static_folder) / "style.css"
     static_version = hashlib.sha256(css.read_bytes()).hexdigest()[:8] if css.exists() else "0"
 

@@ -11,10 +11,11 @@ from lms.charts import bar_chart
 from lms.clock import utcnow
 from lms.content.loader import current_course
 from lms.core.accounts import make_reset_link_token
-from lms.core.calendar import current_week, overrides_for
+from lms.core.calendar import current_week, lima_today, overrides_for
 from lms.core.errors import RuleError
 from lms.core.progress import AT_RISK_ABSENCES, progress_for, progress_of
 from lms.core.rosters import enrollments_of, trainee_rows
+from lms.core.workshops import next_workshop, workshops_for
 from lms.exports import csv_response
 from lms.extensions import db
 from lms.facilitate import services
@@ -52,8 +53,10 @@ def index():
         if p.is_at_risk(this_week):
             behind[e.cohort_id].append(e.user)
     weeks = {c.id: current_week(c, now, overrides[c.id]) for c in cohorts}
+    today = lima_today(now)
+    workshops = {cid: next_workshop(slots, today) for cid, slots in workshops_for(cohorts, overrides).items()}
     return render_template("facilitate/index.html", cohorts=cohorts, weeks=weeks, waiting=waiting, behind=behind,
-                           queue_size=len(queue))
+                           queue_size=len(queue), workshops=workshops)
 
 
 @bp.get("/cohorts/<id:cohort_id>")
@@ -100,8 +103,9 @@ def attendance(cohort_id: int, number: int):
         flash(_("Attendance saved (%(n)s changes).", n=changed), "success")
         return redirect(url_for("facilitate.cohort_week", cohort_id=cohort.id, number=number))
     records = services.attendance_of(cohort, number)
+    workshop = workshops_for([cohort])[cohort.id][number - 1]
     return render_template("facilitate/attendance.html", cohort=cohort, week=week, enrollments=enrollments,
-                           records=records, statuses=list(AttendanceStatus), form=form)
+                           records=records, statuses=list(AttendanceStatus), form=form, workshop=workshop)
 
 
 @bp.get("/queue")

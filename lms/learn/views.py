@@ -9,12 +9,14 @@ from flask_login import current_user, login_required
 from lms.access import STAFF, role_required
 from lms.clock import utcnow
 from lms.content.loader import current_course
-from lms.core.calendar import cohort_overrides, week_is_open, week_opens_at
+from lms.core.calendar import cohort_overrides, lima_today, week_is_open, week_opens_at
 from lms.core.certificates import services as certificate_services
 from lms.core.errors import RuleError
 from lms.core.progress import progress_of
 from lms.core.scoring import feedback_for
+from lms.core.standing import requirements
 from lms.core.surveys import phases_done
+from lms.core.workshops import next_workshop, workshops_of
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import services
@@ -46,12 +48,13 @@ def home():
         return redirect(url_for(ROLE_HOMES[current_user.role]))
     if current_user.role != Role.TRAINEE:
         return redirect(url_for("verify.registry"))
-    course = current_course()
+    course, now = current_course(), utcnow()
     enrollment = current_user.enrollment
-    progress = progress_of(enrollment, course, utcnow())
+    progress = progress_of(enrollment, course, now)
     has_certificate = current_user.id in certificate_services.valid_certificate_holders([current_user.id])
     return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
-                           has_certificate=has_certificate)
+                           has_certificate=has_certificate, requirements=requirements(progress, course),
+                           workshop=next_workshop(workshops_of(enrollment.cohort), lima_today(now)))
 
 
 def _open_week_or_locked(number: int):
@@ -85,9 +88,11 @@ def lesson(number: int):
             flash(_("Before the first lesson, answer two short surveys. They help us know if the course works."),
                   "info")
             return redirect(url_for("surveys.phase", phase="pre"))
-    if services.record_lesson_opened(enrollment, number):
+    # A copy the phone keeps for reading offline is not a reading: it does not count as the lesson opened.
+    if request.headers.get("Sec-Purpose") != "prefetch" and services.record_lesson_opened(enrollment, number):
         db.session.commit()
-    return render_template("learn/lesson.html", week=week, for_trainee=True)
+    return render_template("learn/lesson.html", week=week, for_trainee=True,
+                           workshop=workshops_of(enrollment.cohort)[number - 1])
 
 
 def _responses_from_form(questions) -> dict:

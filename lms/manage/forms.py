@@ -2,8 +2,20 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.forms import choices
@@ -39,3 +51,37 @@ class UserForm(FlaskForm):
 
 class MoveTraineeForm(FlaskForm):
     cohort_id = SelectField(_l("Move to cohort"), coerce=int)
+
+
+WEEKDAYS = [("", _l("The day the week opens")), ("0", _l("Monday")), ("1", _l("Tuesday")), ("2", _l("Wednesday")),
+            ("3", _l("Thursday")), ("4", _l("Friday")), ("5", _l("Saturday")), ("6", _l("Sunday"))]
+
+
+def _weekday(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class WeekCalendarForm(Form):
+    """One week's own dates and workshop; an empty field follows the cohort's usual calendar.
+    A plain wtforms Form: the calendar form around it carries the CSRF token."""
+
+    opens_on = DateField(_l("Opens on"), validators=[Optional()])
+    held_on = DateField(_l("Workshop date"), validators=[Optional()])
+    starts_at = TimeField(_l("Start time"), validators=[Optional()])
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=15, max=600)])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=160)])
+    place_note = StringField(_l("Reference"), validators=[Optional(), Length(max=160)])
+
+
+class CalendarForm(FlaskForm):
+    is_all_open = BooleanField(_l("Open every week now, whatever the dates"))
+    workshop_weekday = SelectField(_l("Usual workshop day"), choices=choices(WEEKDAYS), coerce=_weekday,
+                                   validators=[Optional()])
+    workshop_time = TimeField(_l("Usual start time"), validators=[Optional()])
+    workshop_minutes = IntegerField(_l("Usual length (minutes)"), default=150,
+                                    validators=[Optional(), NumberRange(min=15, max=600)])
+    workshop_place = StringField(_l("Usual place (address)"), validators=[Optional(), Length(max=160)])
+    workshop_place_note = StringField(_l("How people know the place"), validators=[Optional(), Length(max=160)],
+                                      description=_l("For example: local comunal de la asociación, "
+                                                     "frente al mercado."))
+    weeks = FieldList(FormField(WeekCalendarForm), min_entries=12, max_entries=12)

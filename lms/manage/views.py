@@ -1,7 +1,5 @@
 """Coordinators create cohorts and accounts, assign facilitators, move trainees."""
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,10 +11,11 @@ from lms.clock import utcnow
 from lms.core.accounts import make_reset_link_token
 from lms.core.calendar import overrides_for, week_opens_on
 from lms.core.errors import RuleError
+from lms.core.workshops import own_workshops, slot_of
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
 from lms.manage import services
-from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
+from lms.manage.forms import CalendarForm, CohortForm, MoveTraineeForm, UserForm
 from lms.models import AuditEvent, Cohort, Enrollment, Role, User
 from lms.routing import bounded_int
 
@@ -195,28 +194,40 @@ def move_trainee(user_id: int):
 
 @bp.route("/cohorts/<id:cohort_id>/calendar", methods=["GET", "POST"])
 def calendar(cohort_id: int):
-    """Set when each week opens: the weekly calendar, a date of its own per week, or all weeks open."""
+    """Set when each week opens and where and when its workshop is: the cohort's usual, or a week's own."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    form = EmptyForm()
-    errors = {}
-    if form.validate_on_submit():
-        dates = {}
-        for week in range(1, 13):
-            raw = request.form.get(f"w{week}", "").strip()
-            try:
-                dates[week] = date.fromisoformat(raw) if raw else None
-            except ValueError:
-                errors[week] = _("Write the date as YYYY-MM-DD, or leave it empty.")
-        if not errors:
-            services.set_calendar(current_user, cohort, is_all_open=request.form.get("all_open") == "1",
-                                  week_dates=dates)
-            db.session.commit()
-            flash(_("Calendar saved."), "success")
-            return redirect(url_for("manage.calendar", cohort_id=cohort.id))
     overrides = overrides_for([cohort.id])[cohort.id]
-    weeks = [(w, overrides.get(w), week_opens_on(cohort, w, {})) for w in range(1, 13)]
-    return render_template("manage/calendar.html", cohort=cohort, weeks=weeks, form=form, errors=errors), \
-        (422 if errors else 200)
+    own = own_workshops([cohort.id])[cohort.id]
+    form = CalendarForm(data=_calendar_data(cohort, overrides, own))
+    if form.validate_on_submit():
+        services.set_calendar(current_user, cohort, is_all_open=form.is_all_open.data,
+                              week_dates={n: entry.opens_on.data for n, entry in enumerate(form.weeks, start=1)})
+        services.set_workshops(current_user, cohort, now=utcnow(),
+                               usual={name: _clean(getattr(form, name).data) for name in services.USUAL_WORKSHOP}
+                               | {"workshop_minutes": form.workshop_minutes.data or 150},
+                               weeks={n: {name: _clean(entry[name].data) for name in services.OWN_WORKSHOP}
+                                      for n, entry in enumerate(form.weeks, start=1)})
+        db.session.commit()
+        flash(_("Calendar saved."), "success")
+        return redirect(url_for("manage.calendar", cohort_id=cohort.id))
+    usual = [(week_opens_on(cohort, week, {}), slot_of(cohort, week, {}, None)) for week in range(1, 13)]
+    return render_template("manage/calendar.html", cohort=cohort, form=form,
+                           weeks=[(n, opens, slot, entry) for n, ((opens, slot), entry)
+                                  in enumerate(zip(usual, form.weeks), start=1)]), \
+        (422 if form.errors else 200)
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _calendar_data(cohort: Cohort, overrides: dict, own: dict) -> dict:
+    """What the calendar form shows before it is sent: the cohort's values and each week's own."""
+    data = {"is_all_open": cohort.is_all_open} | {name: getattr(cohort, name) for name in services.USUAL_WORKSHOP}
+    data["weeks"] = [{"opens_on": overrides.get(week)}
+                     | ({name: getattr(own[week], name) for name in services.OWN_WORKSHOP} if week in own else {})
+                     for week in range(1, 13)]
+    return data
 
 
 @bp.get("/audit")

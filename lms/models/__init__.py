@@ -18,10 +18,12 @@ from lms.models.progress import (
 )
 from lms.models.surveys import SurveyResponse
 from lms.models.users import PasswordReset, Role, User
+from lms.models.workshops import CalendarFeed, Workshop
 
 __all__ = [
     "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
     "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
     "Enrollment", "LessonView", "PasswordReset", "QuizAttempt", "Reflection", "ReflectionStatus",
     "ReflectionVersion", "Role", "SurveyResponse", "TraineeNote", "User", "cohort_facilitators",
+    "CalendarFeed", "Workshop",
 ]

@@ -45,8 +45,12 @@ ACCESS = {
     "/weeks/<int:number>/reflection":                               (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
     "/surveys/<phase>":                                             (LOGIN,  MOVED,  MOVED,  DENIED, DENIED, DENIED, DENIED, DENIED),
     "/surveys/<phase>/<survey_id>":                                 (LOGIN,  MOVED,  OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/certificate":                                                 (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/certificate":                                                 (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
     "/certificate.pdf":                                             (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    # reminders: each person his own calendar address; the feed answers only to its secret token
+    "/calendar":                                                    (LOGIN,  OK,     OK,     OK,     OK,     OK,     DENIED, OK),
+    "/calendar/renew":                                              (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/calendar.ics":                                                (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
     # facilitators: only their cohorts; coordinators and admins: every cohort
     "/facilitate/":                                                 (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
     "/facilitate/queue":                                            (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
@@ -222,7 +226,8 @@ def test_trainee_of_another_cohort_reads_only_his_own_work(app, cast):
     for url in (f"/weeks/{cast.week}/reflection", "/", f"/weeks/{cast.week}/quiz"):
         body = client.get(url).get_data(as_text=True)
         assert "José" not in body and "Esta semana me quedé pensando" not in body, url
-    assert client.get("/certificate").status_code == 404
+    not_yet = client.get("/certificate")  # his own standing, nobody else's certificate
+    assert not_yet.status_code == 200 and "José" not in not_yet.get_data(as_text=True)
     assert client.get("/certificate.pdf").status_code == 404
 
 

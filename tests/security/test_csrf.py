@@ -45,7 +45,7 @@ CSRF_POSTS = {
     "/manage/cohorts/<id:cohort_id>": ("coordinator", lambda c: {"name": "Grupo A renombrado",
                                                                   "start_date": "2025-01-06"}),
     "/manage/cohorts/<id:cohort_id>/invite": ("coordinator", lambda c: {}),
-    "/manage/cohorts/<id:cohort_id>/calendar": ("coordinator", lambda c: {"all_open": "1", "w1": "2025-01-06"}),
+    "/manage/cohorts/<id:cohort_id>/calendar": ("coordinator", lambda c: {"is_all_open": "y", "weeks-0-opens_on": "2025-01-06"}),
     "/manage/users/new": ("admin", lambda c: {"display_name": "Nueva Coordinadora", "username": "nueva",
                                               "role": "coordinator", "cohort_id": "0", "locale": "es"}),
     "/manage/users/<id:user_id>/reset-link": ("coordinator", lambda c: {}),
@@ -54,6 +54,7 @@ CSRF_POSTS = {
     "/manage/certificates/issue": ("coordinator", lambda c: {"enrollment": str(c.enrollment_id)}),
     "/manage/certificates/<id:certificate_id>/revoke": ("coordinator", lambda c: {"reason": "fraude"}),
     "/verify/bulk": ("verifier", _csv),
+    "/calendar/renew": ("trainee", lambda c: {}),
 }
 
 
