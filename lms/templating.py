@@ -14,6 +14,7 @@ from lms.core.certificates.codes import format_code
 from lms.labels import labels_for
 from lms.localized import LANGUAGE_NAMES
 from lms.models import Role
+from lms.share import whatsapp_url
 
 ROLE_NAMES = {
     Role.TRAINEE.value: _l("Trainee"),
@@ -46,10 +47,13 @@ NAV = {
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.globals["whatsapp_url"] = whatsapp_url
     # Written once for every template: `{{ cert.code|code }}`, `{{ text|user_markdown }}`.
     app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown, outline=outline)
-    css = Path(app.static_folder) / "style.css"
-    static_version = hashlib.sha256(css.read_bytes()).hexdigest()[:8] if css.exists() else "0"
+    # One version for the stylesheet and the scripts (their ?v=, and the service worker's cache name).
+    assets = sorted(Path(app.static_folder).glob("*.css")) + sorted(Path(app.static_folder).glob("*.js"))
+    static_version = hashlib.sha256(b"".join(a.read_bytes() for a in assets)).hexdigest()[:8] if assets else "0"
+    app.config["STATIC_VERSION"] = static_version
 
     @app.context_processor
     def common_context():

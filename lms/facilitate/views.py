@@ -21,6 +21,7 @@ from lms.extensions import db
 from lms.facilitate import services
 from lms.forms import EmptyForm
 from lms.models import AttendanceStatus, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
+from lms.offline import keep_offline
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 
@@ -76,8 +77,9 @@ def cohort(cohort_id: int):
                             title=_("Best quiz scores, all weeks")),
     }
     this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id])
+    invite_open = cohort.invite_expires_dt is None or cohort.invite_expires_dt > now
     return render_template("facilitate/cohort.html", cohort=cohort, rows=rows, figures=figures, charts=charts,
-                           this_week=this_week, at_risk=[r for r in rows if r.at_risk], button=EmptyForm(), at_risk_absences=AT_RISK_ABSENCES)
+                           this_week=this_week, invite_open=invite_open, at_risk=[r for r in rows if r.at_risk], button=EmptyForm(), at_risk_absences=AT_RISK_ABSENCES)
 
 
 @bp.get("/cohorts/<id:cohort_id>/weeks/<int:number>")
@@ -270,4 +272,4 @@ def guide(number: int):
     week = current_course().week(number)
     if week is None:
         abort(404)
-    return render_template("facilitate/guide.html", week=week)
+    return keep_offline(render_template("facilitate/guide.html", week=week))

@@ -21,6 +21,7 @@ from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import services
 from lms.models import AttemptStatus, ReflectionStatus, Role
+from lms.offline import SAVE_HEADER, keep_offline
 
 bp = Blueprint("learn", __name__)
 
@@ -52,9 +53,10 @@ def home():
     enrollment = current_user.enrollment
     progress = progress_of(enrollment, course, now)
     has_certificate = current_user.id in certificate_services.valid_certificate_holders([current_user.id])
-    return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
-                           has_certificate=has_certificate, requirements=requirements(progress, course),
-                           workshop=next_workshop(workshops_of(enrollment.cohort), lima_today(now)))
+    return keep_offline(render_template(
+        "learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
+        has_certificate=has_certificate, requirements=requirements(progress, course),
+        workshop=next_workshop(workshops_of(enrollment.cohort), lima_today(now))))
 
 
 def _open_week_or_locked(number: int):
@@ -77,7 +79,7 @@ def lesson(number: int):
     """Show a week's lesson and record that the trainee opened it."""
     if current_user.role in STAFF or current_user.role == Role.ADMIN:
         week = current_course().week(number) or abort(404)
-        return render_template("learn/lesson.html", week=week, for_trainee=False)
+        return keep_offline(render_template("learn/lesson.html", week=week, for_trainee=False))
     if current_user.role != Role.TRAINEE:
         abort(403)
     course, week, enrollment, locked = _open_week_or_locked(number)
@@ -89,10 +91,10 @@ def lesson(number: int):
                   "info")
             return redirect(url_for("surveys.phase", phase="pre"))
     # A copy the phone keeps for reading offline is not a reading: it does not count as the lesson opened.
-    if request.headers.get("Sec-Purpose") != "prefetch" and services.record_lesson_opened(enrollment, number):
+    if SAVE_HEADER not in request.headers and services.record_lesson_opened(enrollment, number):
         db.session.commit()
-    return render_template("learn/lesson.html", week=week, for_trainee=True,
-                           workshop=workshops_of(enrollment.cohort)[number - 1])
+    return keep_offline(render_template("learn/lesson.html", week=week, for_trainee=True,
+                                        workshop=workshops_of(enrollment.cohort)[number - 1]))
 
 
 def _responses_from_form(questions) -> dict:

@@ -1,9 +1,13 @@
-"""The health check and the language switch."""
+"""The health check, the language switch, and what makes the site installable and readable offline."""
 
-from flask import Blueprint, redirect, session, url_for
+import json
+
+from flask import Blueprint, Response, current_app, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from lms import offline
 from lms.extensions import db
 from lms.forms import LanguageForm
 from lms.routing import safe_next
@@ -32,3 +36,61 @@ def set_language():
             current_user.locale = form.lang.data
             db.session.commit()
     return redirect(safe_next(form.next.data) or url_for("learn.home"))
+
+
+@bp.after_app_request
+def say_whose_page(response: Response) -> Response:
+    """Tell the service worker whose page this is, so that it forgets the pages of whoever left."""
+    if response.mimetype == "text/html":
+        response.headers[offline.OWNER_HEADER] = offline.owner_of_request()
+    return response
+
+
+def _shell() -> list[str]:
+    """What the worker keeps for everyone: the stylesheet, the scripts, the icons and the offline page."""
+    version = current_app.config["STATIC_VERSION"]
+    assets = ["style.css", "pocket.js", "autosave.js"]
+    return ([url_for("static", filename=name, v=version) for name in assets]
+            + [url_for("static", filename=f"icons/icon-{size}.png") for size in (192, 512)]
+            + [url_for("site.favicon"), url_for("site.offline_page")])
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, from the site's root so that its scope is every page."""
+    version = current_app.config["STATIC_VERSION"]
+    with current_app.open_resource("static/sw.js") as source:
+        script = source.read().decode()
+    script = (script.replace('"__VERSION__"', json.dumps(version))
+              .replace('"__SHELL__"', json.dumps(_shell()))
+              .replace('"__OFFLINE__"', json.dumps(url_for("site.offline_page"))))
+    response = Response(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"  # a new worker reaches phones at their next visit
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: installing the site on a phone's home screen."""
+    icons = [{"src": url_for("static", filename=f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
+              "type": "image/png", "purpose": "any"} for size in (192, 512)]
+    body = {"name": _("Promotores: training of the Red Municipal de Promotores"), "short_name": _("Promotores"),
+            "lang": "es", "start_url": url_for("learn.home"), "scope": "/", "display": "standalone",
+            "background_color": "#ffffff", "theme_color": "#6b2f8f", "icons": icons}
+    response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The small icon browsers ask for on every site."""
+    response = current_app.send_static_file("favicon.ico")
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+@bp.get("/offline")
+def offline_page():
+    """What the worker shows when there is no connection and the page was not kept: nobody's data."""
+    return render_template("site/offline.html")

@@ -38,6 +38,11 @@ ACCESS = {
     "/reset/<token>":                                               (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/language":                                                    (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     "/healthz":                                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    # installing the site and reading offline: the same for everybody, nobody's data
+    "/sw.js":                                                       (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/manifest.webmanifest":                                        (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/favicon.ico":                                                 (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/offline":                                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     # the trainee's weeks: staff may read lessons, only a trainee does the work, only his own
     "/weeks/<int:number>":                                          (LOGIN,  OK,     OK,     OK,     OK,     OK,     DENIED, OK),
     "/weeks/<int:number>/quiz":                                     (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
