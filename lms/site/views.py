@@ -41,7 +41,7 @@ def set_language():
 @bp.after_app_request
 def say_whose_page(response: Response) -> Response:
     """Tell the service worker whose page this is, so that it forgets the pages of whoever left."""
-    if response.mimetype == "text/html":
+    if response.mimetype == "text/html" and response.status_code < 300:
         response.headers[offline.OWNER_HEADER] = offline.owner_of_request()
     return response
 
@@ -85,7 +85,8 @@ def manifest():
 @bp.get("/favicon.ico")
 def favicon():
     """The small icon browsers ask for on every site."""
-    response = current_app.send_static_file("favicon.ico")
+    with current_app.open_resource("static/favicon.ico") as icon:
+        response = Response(icon.read(), mimetype="image/x-icon")
     response.headers["Cache-Control"] = "public, max-age=604800"
     return response
 
