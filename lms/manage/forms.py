@@ -7,8 +7,6 @@ from wtforms import (
     DateField,
     EmailField,
     FieldList,
-    Form,
-    FormField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -61,18 +59,6 @@ def _weekday(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class WeekCalendarForm(Form):
-    """One week's own dates and workshop; an empty field follows the cohort's usual calendar.
-    A plain wtforms Form: the calendar form around it carries the CSRF token."""
-
-    opens_on = DateField(_l("Opens on"), validators=[Optional()])
-    held_on = DateField(_l("Workshop date"), validators=[Optional()])
-    starts_at = TimeField(_l("Start time"), validators=[Optional()])
-    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=15, max=600)])
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=160)])
-    place_note = StringField(_l("Reference"), validators=[Optional(), Length(max=160)])
-
-
 class CalendarForm(FlaskForm):
     is_all_open = BooleanField(_l("Open every week now, whatever the dates"))
     workshop_weekday = SelectField(_l("Usual workshop day"), choices=choices(WEEKDAYS), coerce=_weekday,
@@ -84,4 +70,15 @@ class CalendarForm(FlaskForm):
     workshop_place_note = StringField(_l("How people know the place"), validators=[Optional(), Length(max=160)],
                                       description=_l("For example: local comunal de la asociación, "
                                                      "frente al mercado."))
-    weeks = FieldList(FormField(WeekCalendarForm), min_entries=12, max_entries=12)
+    # Each week's own opening date; empty follows the weekly calendar from the first workshop.
+    opens_on = FieldList(DateField(_l("Opens on"), validators=[Optional()]), min_entries=12, max_entries=12)
+
+
+class WeekWorkshopForm(FlaskForm):
+    """One week's own workshop; an empty field follows the cohort's usual workshop."""
+
+    held_on = DateField(_l("Workshop date"), validators=[Optional()])
+    starts_at = TimeField(_l("Start time"), validators=[Optional()])
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=15, max=600)])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=160)])
+    place_note = StringField(_l("Reference"), validators=[Optional(), Length(max=160)])

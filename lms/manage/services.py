@@ -135,7 +135,8 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def set_workshops(actor: User, cohort: Cohort, *, usual: dict, weeks: dict[int, dict], now: datetime) -> None:
+def set_workshops(actor: User, cohort: Cohort, *, usual: dict | None = None, weeks: dict[int, dict] | None = None,
+                  now: datetime) -> None:
     """Set the cohort's usual workshop and each week's own; every change goes to the audit log.
 
     ``usual`` holds the names of USUAL_WORKSHOP; ``weeks`` maps a week to the names of OWN_WORKSHOP,
@@ -144,13 +145,13 @@ def set_workshops(actor: User, cohort: Cohort, *, usual: dict, weeks: dict[int, 
     """
     from lms.models import Workshop
     changes: dict[str, object] = {}
-    for name in USUAL_WORKSHOP:
+    for name in USUAL_WORKSHOP if usual is not None else ():
         value = usual[name]
         if getattr(cohort, name) != value:
             setattr(cohort, name, value)
             changes[name] = _plain(value)
     existing = {w.week: w for w in db.session.scalars(select(Workshop).where(Workshop.cohort_id == cohort.id))}
-    for week, values in sorted(weeks.items()):
+    for week, values in sorted((weeks or {}).items()):
         values = {name: values.get(name) or None for name in OWN_WORKSHOP}
         current = existing.get(week)
         if not any(v is not None for v in values.values()):

@@ -11,11 +11,11 @@ from lms.clock import utcnow
 from lms.core.accounts import make_reset_link_token
 from lms.core.calendar import overrides_for, week_opens_on
 from lms.core.errors import RuleError
-from lms.core.workshops import own_workshops, slot_of
+from lms.core.workshops import own_workshops, slot_of, workshops_for
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
 from lms.manage import services
-from lms.manage.forms import CalendarForm, CohortForm, MoveTraineeForm, UserForm
+from lms.manage.forms import CalendarForm, CohortForm, MoveTraineeForm, UserForm, WeekWorkshopForm
 from lms.models import AuditEvent, Cohort, Enrollment, Role, User
 from lms.routing import bounded_int
 
@@ -194,40 +194,48 @@ def move_trainee(user_id: int):
 
 @bp.route("/cohorts/<id:cohort_id>/calendar", methods=["GET", "POST"])
 def calendar(cohort_id: int):
-    """Set when each week opens and where and when its workshop is: the cohort's usual, or a week's own."""
+    """Set when each week opens and the cohort's usual workshop: its day, time, length and place."""
     cohort = db.get_or_404(Cohort, cohort_id)
     overrides = overrides_for([cohort.id])[cohort.id]
-    own = own_workshops([cohort.id])[cohort.id]
-    form = CalendarForm(data=_calendar_data(cohort, overrides, own))
+    form = CalendarForm(data={"is_all_open": cohort.is_all_open, "opens_on": [overrides.get(w) for w in range(1, 13)]}
+                        | {name: getattr(cohort, name) for name in services.USUAL_WORKSHOP})
     if form.validate_on_submit():
         services.set_calendar(current_user, cohort, is_all_open=form.is_all_open.data,
-                              week_dates={n: entry.opens_on.data for n, entry in enumerate(form.weeks, start=1)})
-        services.set_workshops(current_user, cohort, now=utcnow(),
-                               usual={name: _clean(getattr(form, name).data) for name in services.USUAL_WORKSHOP}
-                               | {"workshop_minutes": form.workshop_minutes.data or 150},
-                               weeks={n: {name: _clean(entry[name].data) for name in services.OWN_WORKSHOP}
-                                      for n, entry in enumerate(form.weeks, start=1)})
+                              week_dates={n: entry.data for n, entry in enumerate(form.opens_on, start=1)})
+        usual = {name: _clean(getattr(form, name).data) for name in services.USUAL_WORKSHOP}
+        services.set_workshops(current_user, cohort, usual=usual | {"workshop_minutes": usual["workshop_minutes"] or 150},
+                               now=utcnow())
         db.session.commit()
         flash(_("Calendar saved."), "success")
         return redirect(url_for("manage.calendar", cohort_id=cohort.id))
-    usual = [(week_opens_on(cohort, week, {}), slot_of(cohort, week, {}, None)) for week in range(1, 13)]
-    return render_template("manage/calendar.html", cohort=cohort, form=form,
-                           weeks=[(n, opens, slot, entry) for n, ((opens, slot), entry)
-                                  in enumerate(zip(usual, form.weeks), start=1)]), \
+    workshops = workshops_for([cohort], {cohort.id: overrides})[cohort.id]
+    weeks = [(w, week_opens_on(cohort, w, {}), entry, workshops[w - 1])
+             for w, entry in enumerate(form.opens_on, start=1)]
+    return render_template("manage/calendar.html", cohort=cohort, form=form, weeks=weeks), \
+        (422 if form.errors else 200)
+
+
+@bp.route("/cohorts/<id:cohort_id>/calendar/<int:number>", methods=["GET", "POST"])
+def week_workshop(cohort_id: int, number: int):
+    """Give one week a workshop of its own (another day, time or place); empty fields follow the usual one."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if not 1 <= number <= 12:
+        abort(404)
+    own = own_workshops([cohort.id])[cohort.id].get(number)
+    form = WeekWorkshopForm(obj=own)
+    if form.validate_on_submit():
+        services.set_workshops(current_user, cohort, now=utcnow(),
+                               weeks={number: {name: _clean(getattr(form, name).data) for name in services.OWN_WORKSHOP}})
+        db.session.commit()
+        flash(_("Workshop of week %(n)s saved.", n=number), "success")
+        return redirect(url_for("manage.calendar", cohort_id=cohort.id))
+    usual = slot_of(cohort, number, overrides_for([cohort.id])[cohort.id], None)
+    return render_template("manage/week_workshop.html", cohort=cohort, number=number, form=form, usual=usual), \
         (422 if form.errors else 200)
 
 
 def _clean(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _calendar_data(cohort: Cohort, overrides: dict, own: dict) -> dict:
-    """What the calendar form shows before it is sent: the cohort's values and each week's own."""
-    data = {"is_all_open": cohort.is_all_open} | {name: getattr(cohort, name) for name in services.USUAL_WORKSHOP}
-    data["weeks"] = [{"opens_on": overrides.get(week)}
-                     | ({name: getattr(own[week], name) for name in services.OWN_WORKSHOP} if week in own else {})
-                     for week in range(1, 13)]
-    return data
 
 
 @bp.get("/audit")

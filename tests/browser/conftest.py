@@ -274,6 +274,7 @@ PAGES = (
     PageSpec("verify-not-found", None, "/v/{unknown_code}", 404),
     PageSpec("verify-malformed", None, "/v/{malformed_code}", 404),
     PageSpec("error-404", None, "/no-such-page", 404),
+    PageSpec("offline", None, "/offline"),
     # trainee
     PageSpec("trainee-home", "demo-trainee", "/"),
     PageSpec("lesson", "demo-trainee", "/weeks/2"),
@@ -290,6 +291,8 @@ PAGES = (
     PageSpec("survey-knowledge", "demo-trainee-2", "/surveys/pre/knowledge"),
     PageSpec("graduate-home", "demo-graduate", "/"),
     PageSpec("certificate", "demo-graduate", "/certificate"),
+    PageSpec("certificate-not-yet", "demo-trainee", "/certificate"),
+    PageSpec("reminders", "demo-trainee", "/calendar"),
     # facilitator
     PageSpec("facilitator-home", "demo-facilitator", "/facilitate/"),
     PageSpec("cohort-dashboard", "demo-facilitator", "/facilitate/cohorts/{cohort_a}"),

@@ -167,7 +167,7 @@ def test_saving_the_open_weeks_keeps_them_without_counting_them_as_read(phone, l
     _under_the_worker(page, live_server.url + "/")
     button = page.get_by_role("button", name="Guardar las semanas abiertas para leer sin conexión")
     button.click()
-    page.wait_for_function("() => document.querySelector('[data-save-status]').textContent.includes('Guardado')",
+    page.wait_for_function("() => document.querySelector('[data-save-offline] + [role=status]').textContent.includes('Guardado')",
                            timeout=15_000)
     kept = _kept_pages(page)
     assert "/weeks/2" in kept and "/weeks/3" in kept

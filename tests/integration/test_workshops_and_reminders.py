@@ -19,12 +19,14 @@ REFERENCE = "Local comunal Santa Rosa, frente al mercado"
 def _calendar(client, cohort, **fields):
     """The coordinator's calendar form as the page sends it: every field, with ``fields`` changed."""
     data = {"workshop_weekday": "", "workshop_time": "16:00", "workshop_minutes": "150", "workshop_place": PLACE,
-            "workshop_place_note": REFERENCE}
-    for n in range(12):
-        for name in ("opens_on", "held_on", "starts_at", "minutes", "place", "place_note"):
-            data[f"weeks-{n}-{name}"] = ""
-    data.update(fields)
-    return post_form(client, f"/manage/cohorts/{cohort.id}/calendar", data)
+            "workshop_place_note": REFERENCE} | {f"opens_on-{n}": "" for n in range(12)}
+    return post_form(client, f"/manage/cohorts/{cohort.id}/calendar", data | fields)
+
+
+def _week_workshop(client, cohort, week, **fields):
+    """One week's own workshop, as its page sends it."""
+    data = dict.fromkeys(("held_on", "starts_at", "minutes", "place", "place_note"), "") | fields
+    return post_form(client, f"/manage/cohorts/{cohort.id}/calendar/{week}", data)
 
 
 @pytest.fixture
@@ -34,9 +36,9 @@ def scheduled(app, world):
     db.session.commit()
     client = app.test_client()
     AuthActions(client).login("coordinadora")
+    assert _calendar(client, world.cohort).status_code == 302
     moved = (date.today() + timedelta(days=2)).isoformat()
-    response = _calendar(client, world.cohort, **{"weeks-3-held_on": moved, "weeks-3-starts_at": "10:00",
-                                                  "weeks-3-place": "Parroquia San José"})
+    response = _week_workshop(client, world.cohort, 4, held_on=moved, starts_at="10:00", place="Parroquia San José")
     assert response.status_code == 302
     return world
 
@@ -47,13 +49,16 @@ def test_the_coordinator_sets_the_usual_workshop_and_moves_one_week_and_both_are
     assert (world.cohort.workshop_place, world.cohort.workshop_place_note) == (PLACE, REFERENCE)
     own = db.session.scalars(select(Workshop).where(Workshop.cohort_id == world.cohort.id)).all()
     assert [(w.week, w.place) for w in own] == [(4, "Parroquia San José")]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.workshops"))
-    assert event.details["changes"]["workshop_place"] == PLACE
-    assert event.details["changes"]["week 4"]["place"] == "Parroquia San José"
+    usual, moved = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.workshops")
+                                      .order_by(AuditEvent.id)).all()
+    assert usual.details["changes"]["workshop_place"] == PLACE
+    assert moved.details["changes"]["week 4"]["place"] == "Parroquia San José"
 
     auth.login("coordinadora")
     page = client.get(f"/manage/cohorts/{world.cohort.id}/calendar").get_data(as_text=True)
-    assert 'value="Parroquia San José"' in page and f'value="{PLACE}"' in page
+    assert f'value="{PLACE}"' in page and "Cambió" in page
+    week = client.get(f"/manage/cohorts/{world.cohort.id}/calendar/4").get_data(as_text=True)
+    assert 'value="Parroquia San José"' in week
 
 
 def test_the_trainee_sees_the_moved_workshop_marked_as_changed_on_his_home_and_week(client, auth, scheduled):
@@ -76,7 +81,7 @@ def test_the_facilitator_sees_the_workshop_on_his_home_and_on_the_attendance_pag
 
 def test_a_week_emptied_again_follows_the_cohort_and_the_change_is_audited(client, auth, scheduled):
     auth.login("coordinadora")
-    assert _calendar(client, scheduled.cohort).status_code == 302
+    assert _week_workshop(client, scheduled.cohort, 4).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Workshop)) == 0
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.workshops")).all()
     assert events[-1].details["changes"] == {"week 4": None}
@@ -88,6 +93,9 @@ def test_a_wrong_time_is_refused_and_what_was_typed_stays(client, auth, world):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="Casa de la juventud"' in page and 'aria-invalid="true"' in page
+    week = _week_workshop(client, world.cohort, 5, minutes="5", place="Parroquia")
+    assert week.status_code == 422 and 'value="Parroquia"' in week.get_data(as_text=True)
+    assert _week_workshop(client, world.cohort, 13).status_code == 404
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.workshops")) is None
 
 

@@ -74,6 +74,7 @@ ACCESS = {
     "/manage/cohorts/new":                                          (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/cohorts/<id:cohort_id>":                              (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/cohorts/<id:cohort_id>/calendar":                     (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/cohorts/<id:cohort_id>/calendar/<int:number>":        (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/cohorts/<id:cohort_id>/invite":                       (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     "/manage/users":                                                (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/users/new":                                            (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
