@@ -311,6 +311,7 @@ PAGES = (
     PageSpec("manage-cohort", "demo-coordinator", "/manage/cohorts/{cohort_a}"),
     PageSpec("new-cohort", "demo-coordinator", "/manage/cohorts/new"),
     PageSpec("calendar", "demo-coordinator", "/manage/cohorts/{cohort_a}/calendar"),
+    PageSpec("week-workshop", "demo-coordinator", "/manage/cohorts/{cohort_a}/calendar/3"),
     PageSpec("users", "demo-coordinator", "/manage/users"),
     PageSpec("new-user", "demo-coordinator", "/manage/users/new"),
     PageSpec("audit", "demo-coordinator", "/manage/audit"),
