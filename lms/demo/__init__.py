@@ -7,7 +7,7 @@ command again changes nothing.
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -70,7 +70,9 @@ def _cohort(name: str, days_ago: int, facilitator: User) -> Cohort:
         cohort = Cohort(name=name, course_slug=current_app.config["COURSE_SLUG"],
                         start_date=lima_today() - timedelta(days=days_ago), invite_code=new_invite_code(),
                         invite_expires_dt=utcnow() + timedelta(days=365),
-                        facilitators=[facilitator])
+                        facilitators=[facilitator], workshop_time=time(16, 0),
+                        workshop_place="Local comunal del barrio (dirección de ejemplo)",
+                        workshop_place_note="Frente al parque, al lado de la posta")
         db.session.add(cohort)
         db.session.flush()
     return cohort
