@@ -41,12 +41,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.manage.views import bp as manage_bp
     from lms.red.views import agenda_bp
     from lms.red.views import bp as red_bp
+    from lms.reminders.views import bp as reminders_bp
     from lms.reports.views import bp as reports_bp
     from lms.site.views import bp as site_bp
     from lms.surveys.views import bp as surveys_bp
     from lms.verify.views import bp as verify_bp
     for blueprint in (site_bp, auth_bp, learn_bp, surveys_bp, facilitate_bp, manage_bp, certificates_bp, verify_bp,
-                      reports_bp, red_bp, agenda_bp):
+                      reports_bp, red_bp, agenda_bp, reminders_bp):
         app.register_blueprint(blueprint)
 
     from lms import errors

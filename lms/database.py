@@ -26,12 +26,14 @@ def init_app(app: Flask) -> None:
     from lms.models import Cohort, Enrollment, LoginSession, User
 
     # Every request of a logged-in person runs this. A trainee's pages all need his enrollment, his
-    # cohort and its calendar, so one query brings the four, and checks that this device's login still
-    # stands on the server; the statement is built once, not per request.
+    # cohort, its calendar and its workshops, so one query brings the five (a cohort has few weeks of
+    # its own, so the two collections multiply to a handful of rows), and checks that this device's login
+    # still stands on the server; the statement is built once, not per request.
+    cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
     account = (select(User).join(LoginSession, LoginSession.user_id == User.id)
                .where(User.session_token == bindparam("token"), User.is_active.is_(True),
                       LoginSession.token_hash == bindparam("login"), LoginSession.created_dt > bindparam("since"))
-               .options(joinedload(User.enrollment).joinedload(Enrollment.cohort).joinedload(Cohort.week_dates)))
+               .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops)))
     lifetime = timedelta(days=app.config["LOGIN_LIFETIME_DAYS"])
 
     @login_manager.user_loader

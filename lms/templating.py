@@ -10,11 +10,13 @@ from flask_login import current_user
 
 from lms.charts import number
 from lms.content.markdown import render_user_markdown
+from lms.content.outline import outline
 from lms.core.certificates.codes import format_code
 from lms.forms import error_list
 from lms.labels import REASON_NAMES, labels_for
 from lms.localized import LANGUAGE_NAMES
 from lms.models import Role
+from lms.share import whatsapp_url
 
 ROLE_NAMES = {
     Role.TRAINEE.value: _l("Trainee"),
@@ -43,11 +45,14 @@ NAV = {
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     app.jinja_env.globals["error_list"] = error_list  # the summary of a form's errors: _macros.error_summary
+    app.jinja_env.globals["whatsapp_url"] = whatsapp_url
     # Written once for every template: `{{ cert.code|code }}`, `{{ text|user_markdown }}`.
-    app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown,
+    app.jinja_env.filters.update(code=format_code, user_markdown=render_user_markdown, outline=outline,
                                  number=number)  # one rounding for charts and tables: lms.charts.number
-    css = Path(app.static_folder) / "style.css"
-    static_version = hashlib.sha256(css.read_bytes()).hexdigest()[:8] if css.exists() else "0"
+    # One version for the stylesheet and the scripts (their ?v=, and the service worker's cache name).
+    assets = sorted(Path(app.static_folder).glob("*.css")) + sorted(Path(app.static_folder).glob("*.js"))
+    static_version = hashlib.sha256(b"".join(a.read_bytes() for a in assets)).hexdigest()[:8] if assets else "0"
+    app.config["STATIC_VERSION"] = static_version
 
     @app.context_processor
     def common_context():

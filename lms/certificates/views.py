@@ -17,7 +17,9 @@ from lms.core import accreditation
 from lms.core.certificates import services
 from lms.core.certificates.codes import format_code
 from lms.core.errors import RuleError
+from lms.core.progress import progress_of
 from lms.core.rosters import enrollments_of
+from lms.core.standing import requirements, weeks_left
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.models import Certificate, Cohort, Concern, RevocationReason, Role
@@ -250,9 +252,19 @@ def mine():
     """Show the trainee his certificate, with its code and links to download and share it."""
     certificate = _own_certificate()
     if certificate is None:
-        abort(404)
+        return _not_yet()
     return render_template("certificates/mine.html", certificate=certificate,
                            verify_url=url_for("verify.page", code=certificate.code, _external=True))
+
+
+def _not_yet():
+    """Before his certificate: what the certificate asks for, where he stands, and what is left week by week."""
+    if current_user.enrollment is None:
+        abort(404)
+    course = current_course()
+    progress = progress_of(current_user.enrollment, course, utcnow())
+    return render_template("certificates/not_yet.html", course=course, progress=progress,
+                           requirements=requirements(progress, course), left=weeks_left(progress))
 
 
 @bp.get("/certificate.pdf")

@@ -6,7 +6,7 @@ command again changes nothing.
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -68,6 +68,10 @@ def _cohort(name: str, days_ago: int, facilitator: User, coordinator: User) -> C
         cohort = create_cohort(coordinator, name=name, start_date=lima_today() - timedelta(days=days_ago),
                                course_slug=current_app.config["COURSE_SLUG"], facilitator_ids=[facilitator.id],
                                now=utcnow(), invite_days=365)
+        # The usual workshop, as the coordinator sets it on the cohort's calendar page.
+        cohort.workshop_time = time(16, 0)
+        cohort.workshop_place = "Local comunal del barrio (dirección de ejemplo)"
+        cohort.workshop_place_note = "Frente al parque, al lado de la posta"
     return cohort
 
 

@@ -15,10 +15,11 @@ from lms.clock import utcnow
 from lms.content.loader import current_course
 from lms.core import accreditation
 from lms.core.accounts import make_reset_link_token
-from lms.core.calendar import current_week, overrides_for
+from lms.core.calendar import current_week, lima_today, overrides_for
 from lms.core.errors import RuleError
 from lms.core.progress import AT_RISK_ABSENCES, progress_for, progress_of
 from lms.core.rosters import enrollments_of, trainee_rows
+from lms.core.workshops import next_workshop, workshops_for
 from lms.exports import csv_response
 from lms.extensions import db
 from lms.facilitate import services, statistics
@@ -27,6 +28,7 @@ from lms.forms import EmptyForm
 from lms.labels import labels_for
 from lms.localized import LANGUAGES
 from lms.models import AttendanceStatus, Concern, QuizAttempt, Reflection, ReflectionVersion, TraineeNote
+from lms.offline import keep_offline
 from lms.safeguarding_labels import CONCERN_CATEGORIES, CONCERN_DECISIONS
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
@@ -64,9 +66,10 @@ def index():
         if p.is_at_risk(this_week):
             behind[e.cohort_id].append(e.user)
     weeks = {c.id: current_week(c, now, overrides[c.id], len(course.weeks)) for c in cohorts}
+    today = lima_today(now)
+    workshops = {cid: next_workshop(slots, today) for cid, slots in workshops_for(cohorts, overrides).items()}
     return render_template("facilitate/index.html", cohorts=cohorts, weeks=weeks, week_count=len(course.weeks),
-                           waiting=waiting, behind=behind,
-                           queue_size=len(queue))
+                           waiting=waiting, behind=behind, queue_size=len(queue), workshops=workshops)
 
 
 @bp.get("/cohorts/<id:cohort_id>")
@@ -86,9 +89,10 @@ def cohort(cohort_id: int):
                             title=_("Best quiz scores, all weeks")),
     }
     this_week = current_week(cohort, now, overrides_for([cohort.id])[cohort.id], len(course.weeks))
-    return render_template("facilitate/cohort.html", cohort=cohort, course=course, rows=rows, figures=figures, charts=charts,
-                           this_week=this_week, at_risk=[r for r in rows if r.at_risk],
-                           at_risk_absences=AT_RISK_ABSENCES)
+    invite_open = cohort.invite_expires_dt is None or cohort.invite_expires_dt > now
+    return render_template("facilitate/cohort.html", cohort=cohort, course=course, rows=rows, figures=figures,
+                           charts=charts, this_week=this_week, invite_open=invite_open,
+                           at_risk=[r for r in rows if r.at_risk], at_risk_absences=AT_RISK_ABSENCES)
 
 
 @bp.get("/cohorts/<id:cohort_id>/weeks/<int:number>")
@@ -120,8 +124,9 @@ def attendance(cohort_id: int, number: int):
             return redirect(url_for("facilitate.attendance", cohort_id=cohort.id, number=number))
         return redirect(url_for("facilitate.cohort_week", cohort_id=cohort.id, number=number))
     records = services.attendance_of(cohort, number)
+    workshop = workshops_for([cohort])[cohort.id][number - 1]
     return render_template("facilitate/attendance.html", cohort=cohort, week=week, enrollments=enrollments,
-                           records=records, statuses=list(AttendanceStatus), form=form)
+                           records=records, statuses=list(AttendanceStatus), form=form, workshop=workshop)
 
 
 @bp.get("/queue")
@@ -286,7 +291,7 @@ def guide(number: int):
     week = current_course().week(number)
     if week is None:
         abort(404)
-    return render_template("facilitate/guide.html", week=week)
+    return keep_offline(render_template("facilitate/guide.html", week=week))
 
 
 # ---------------------------------------------------------------- quiz statistics

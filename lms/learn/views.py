@@ -9,17 +9,20 @@ from flask_login import current_user, login_required
 from lms.access import STAFF, role_required
 from lms.clock import utcnow
 from lms.content.loader import current_course
-from lms.core.calendar import cohort_overrides, week_is_open, week_opens_at
+from lms.core.calendar import cohort_overrides, lima_today, week_is_open, week_opens_at
 from lms.core.certificates import services as certificate_services
 from lms.core.errors import RuleError
 from lms.core.progress import progress_of
 from lms.core.shuffle import answers_in_order, choices_in_order, stems_in_order
+from lms.core.standing import requirements
 from lms.core.surveys import phases_done
+from lms.core.workshops import next_workshop, workshops_of
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import review, services
 from lms.learn.forms import ReflectionForm
 from lms.models import AttemptStatus, ReflectionStatus, Role
+from lms.offline import SAVE_HEADER, keep_offline
 
 bp = Blueprint("learn", __name__)
 
@@ -47,12 +50,14 @@ def home():
         return redirect(url_for(ROLE_HOMES[current_user.role]))
     if current_user.role != Role.TRAINEE:
         return redirect(url_for("verify.registry"))
-    course = current_course()
+    course, now = current_course(), utcnow()
     enrollment = current_user.enrollment
-    progress = progress_of(enrollment, course, utcnow())
+    progress = progress_of(enrollment, course, now)
     has_certificate = current_user.id in certificate_services.valid_certificate_holders([current_user.id])
-    return render_template("learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
-                           has_certificate=has_certificate)
+    return keep_offline(render_template(
+        "learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
+        has_certificate=has_certificate, requirements=requirements(progress, course),
+        workshop=next_workshop(workshops_of(enrollment.cohort), lima_today(now))))
 
 
 def _open_week_or_locked(number: int):
@@ -75,7 +80,7 @@ def lesson(number: int):
     """Show a week's lesson and record that the trainee opened it."""
     if current_user.has_role(*STAFF):
         week = current_course().week(number) or abort(404)
-        return render_template("learn/lesson.html", week=week, for_trainee=False)
+        return keep_offline(render_template("learn/lesson.html", week=week, for_trainee=False))
     if current_user.role != Role.TRAINEE:
         abort(403)
     course, week, enrollment, locked = _open_week_or_locked(number)
@@ -86,9 +91,11 @@ def lesson(number: int):
             flash(_("Before the first lesson, answer two short surveys. They help us know if the course works."),
                   "info")
             return redirect(url_for("surveys.phase", phase="pre"))
-    if services.record_lesson_opened(enrollment, number):
+    # A copy the phone keeps for reading offline is not a reading: it does not count as the lesson opened.
+    if SAVE_HEADER not in request.headers and services.record_lesson_opened(enrollment, number):
         db.session.commit()
-    return render_template("learn/lesson.html", week=week, for_trainee=True)
+    return keep_offline(render_template("learn/lesson.html", week=week, for_trainee=True,
+                                        workshop=workshops_of(enrollment.cohort)[number - 1]))
 
 
 def _raw_responses(questions) -> dict:

@@ -124,3 +124,49 @@ def set_calendar(actor: User, cohort: Cohort, *, is_all_open: bool, week_dates: 
         changes["all_open"] = is_all_open
     if changes:
         audit.record(actor, "cohort.calendar", cohort, cohort_id=cohort.id, changes={str(k): v for k, v in changes.items()})
+
+
+USUAL_WORKSHOP = ("workshop_weekday", "workshop_time", "workshop_minutes", "workshop_place", "workshop_place_note")
+OWN_WORKSHOP = ("held_on", "starts_at", "minutes", "place", "place_note")
+
+
+def _plain(value):
+    """A value as the audit log's JSON can hold it."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def set_workshops(actor: User, cohort: Cohort, *, usual: dict | None = None, weeks: dict[int, dict] | None = None,
+                  now: datetime) -> None:
+    """Set the cohort's usual workshop and each week's own; every change goes to the audit log.
+
+    ``usual`` holds the names of USUAL_WORKSHOP; ``weeks`` maps a week to the names of OWN_WORKSHOP,
+    None (or empty text) where the week follows the cohort. A week left with nothing of its own loses
+    its row; a week whose values change is stamped with ``now``, which is what trainees see as changed.
+    """
+    from lms.models import Workshop
+    changes: dict[str, object] = {}
+    for name in USUAL_WORKSHOP if usual is not None else ():
+        value = usual[name]
+        if getattr(cohort, name) != value:
+            setattr(cohort, name, value)
+            changes[name] = _plain(value)
+    existing = {w.week: w for w in db.session.scalars(select(Workshop).where(Workshop.cohort_id == cohort.id))}
+    for week, values in sorted((weeks or {}).items()):
+        values = {name: values.get(name) or None for name in OWN_WORKSHOP}
+        current = existing.get(week)
+        if not any(v is not None for v in values.values()):
+            if current is not None:
+                db.session.delete(current)
+                changes[f"week {week}"] = None
+            continue
+        if current is None:
+            current = Workshop(cohort_id=cohort.id, week=week)
+            db.session.add(current)
+        elif all(getattr(current, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.changed_dt = now
+        changes[f"week {week}"] = {name: _plain(v) for name, v in values.items() if v is not None}
+    if changes:
+        audit.record(actor, "cohort.workshops", cohort, cohort_id=cohort.id, changes=changes)

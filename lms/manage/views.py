@@ -1,7 +1,5 @@
 """Coordinators create cohorts and accounts, assign facilitators, move trainees."""
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,14 +9,16 @@ from sqlalchemy.orm import joinedload
 
 from lms.access import role_required
 from lms.clock import utcnow
+from lms.content.loader import current_course
 from lms.core.accounts import make_reset_link_token
-from lms.core.calendar import EARLIEST_DATE, LATEST_DATE, date_in_range, overrides_for, week_opens_on
+from lms.core.calendar import overrides_for, week_opens_on
 from lms.core.errors import RuleError
+from lms.core.workshops import own_workshops, slot_of, workshops_for
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
 from lms.manage import audit_log as audit_sentences
 from lms.manage import services
-from lms.manage.forms import CohortForm, MoveTraineeForm, UserForm
+from lms.manage.forms import CalendarForm, CohortForm, MoveTraineeForm, UserForm, WeekWorkshopForm
 from lms.models import AuditEvent, Cohort, Enrollment, Role, User
 from lms.routing import bounded_int
 
@@ -197,32 +197,48 @@ def move_trainee(user_id: int):
 
 @bp.route("/cohorts/<id:cohort_id>/calendar", methods=["GET", "POST"])
 def calendar(cohort_id: int):
-    """Set when each week opens: the weekly calendar, a date of its own per week, or all weeks open."""
+    """Set when each week opens and the cohort's usual workshop: its day, time, length and place."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    form = EmptyForm()
-    errors = {}
-    if form.validate_on_submit():
-        dates = {}
-        for week in range(1, 13):
-            raw = request.form.get(f"w{week}", "").strip()
-            try:
-                dates[week] = date.fromisoformat(raw) if raw else None
-            except ValueError:
-                errors[week] = _("Write the date as YYYY-MM-DD, or leave it empty.")
-                continue
-            if dates[week] is not None and not date_in_range(dates[week]):
-                errors[week] = _("Choose a date between %(first)s and %(last)s.", first=EARLIEST_DATE.year,
-                                 last=LATEST_DATE.year)
-        if not errors:
-            services.set_calendar(current_user, cohort, is_all_open=request.form.get("all_open") == "1",
-                                  week_dates=dates)
-            db.session.commit()
-            flash(_("Calendar saved."), "success")
-            return redirect(url_for("manage.calendar", cohort_id=cohort.id))
     overrides = overrides_for([cohort.id])[cohort.id]
-    weeks = [(w, overrides.get(w), week_opens_on(cohort, w, {})) for w in range(1, 13)]
-    return render_template("manage/calendar.html", cohort=cohort, weeks=weeks, form=form, errors=errors), \
-        (422 if errors else 200)
+    form = CalendarForm(data={"is_all_open": cohort.is_all_open, "opens_on": [overrides.get(w) for w in current_course().week_numbers]}
+                        | {name: getattr(cohort, name) for name in services.USUAL_WORKSHOP})
+    if form.validate_on_submit():
+        services.set_calendar(current_user, cohort, is_all_open=form.is_all_open.data,
+                              week_dates={n: entry.data for n, entry in enumerate(form.opens_on, start=1)})
+        usual = {name: _clean(getattr(form, name).data) for name in services.USUAL_WORKSHOP}
+        services.set_workshops(current_user, cohort, usual=usual | {"workshop_minutes": usual["workshop_minutes"] or 150},
+                               now=utcnow())
+        db.session.commit()
+        flash(_("Calendar saved."), "success")
+        return redirect(url_for("manage.calendar", cohort_id=cohort.id))
+    workshops = workshops_for([cohort], {cohort.id: overrides})[cohort.id]
+    weeks = [(w, week_opens_on(cohort, w, {}), entry, workshops[w - 1])
+             for w, entry in enumerate(form.opens_on, start=1)]
+    return render_template("manage/calendar.html", cohort=cohort, form=form, weeks=weeks), \
+        (422 if form.errors else 200)
+
+
+@bp.route("/cohorts/<id:cohort_id>/calendar/<int:number>", methods=["GET", "POST"])
+def week_workshop(cohort_id: int, number: int):
+    """Give one week a workshop of its own (another day, time or place); empty fields follow the usual one."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if not 1 <= number <= 12:
+        abort(404)
+    own = own_workshops([cohort.id])[cohort.id].get(number)
+    form = WeekWorkshopForm(obj=own)
+    if form.validate_on_submit():
+        services.set_workshops(current_user, cohort, now=utcnow(),
+                               weeks={number: {name: _clean(getattr(form, name).data) for name in services.OWN_WORKSHOP}})
+        db.session.commit()
+        flash(_("Workshop of week %(n)s saved.", n=number), "success")
+        return redirect(url_for("manage.calendar", cohort_id=cohort.id))
+    usual = slot_of(cohort, number, overrides_for([cohort.id])[cohort.id], None)
+    return render_template("manage/week_workshop.html", cohort=cohort, number=number, form=form, usual=usual), \
+        (422 if form.errors else 200)
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 @bp.get("/audit")

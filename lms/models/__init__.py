@@ -42,6 +42,7 @@ from lms.models.safeguarding import (  # noqa: E501
 )
 from lms.models.surveys import SurveyResponse
 from lms.models.users import LoginFailure, LoginSession, PasswordReset, Role, User
+from lms.models.workshops import CalendarFeed, Workshop
 
 __all__ = [
     "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
@@ -51,4 +52,5 @@ __all__ = [
     "ConductAcceptance", "Recommendation", "RecommendationDecision", "SurveyResponse", "TraineeNote", "User",
     "cohort_facilitators",
     "AGE_BANDS", "PARTNERS", "REFERRAL_SERVICES", "SEXES", "ActivityReport", "ActivityType", "MemberPreference", "Network", "Plan", "PlannedActivity", "PlanStatus", "ReportStatus", "Sector", "planned_activity_promoters",  # noqa: E501
+    "CalendarFeed", "Workshop",
 ]

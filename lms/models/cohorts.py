@@ -1,6 +1,6 @@
 """Cohorts of trainees, their facilitators and enrollments."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table
@@ -13,6 +13,7 @@ from lms.models.users import User
 
 if TYPE_CHECKING:
     from lms.models.progress import CohortWeek
+    from lms.models.workshops import Workshop
 
 cohort_facilitators = Table(
     "cohort_facilitators",
@@ -33,6 +34,12 @@ class Cohort(db.Model):
     invite_code: Mapped[str] = mapped_column(String(16), unique=True)
     invite_expires_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_all_open: Mapped[bool] = mapped_column(default=False)  # every week open, whatever the calendar
+    # Every week's workshop, unless a week has its own (a Workshop row). No weekday: the day the week opens.
+    workshop_weekday: Mapped[int | None]  # 0 = Monday
+    workshop_time: Mapped[time | None]
+    workshop_minutes: Mapped[int] = mapped_column(default=150, server_default="150")
+    workshop_place: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    workshop_place_note: Mapped[str] = mapped_column(String(160), default="", server_default="")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     facilitators: Mapped[list[User]] = relationship(
@@ -42,6 +49,8 @@ class Cohort(db.Model):
     # Read-only: the calendar service writes CohortWeek rows; this lets a trainee's request load them
     # with his account (see lms.database.load_user) instead of asking again.
     week_dates: Mapped[list["CohortWeek"]] = relationship(viewonly=True, order_by="CohortWeek.week")
+    # The same for the weeks with a workshop of their own (lms.core.workshops).
+    own_workshops: Mapped[list["Workshop"]] = relationship(viewonly=True, order_by="Workshop.week")
 
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.name!r}>"

@@ -282,6 +282,7 @@ PAGES = (
     PageSpec("verify-not-found", None, "/v/{unknown_code}", 404),
     PageSpec("verify-malformed", None, "/v/{malformed_code}", 404),
     PageSpec("error-404", None, "/no-such-page", 404),
+    PageSpec("offline", None, "/offline"),
     # trainee
     PageSpec("trainee-home", "demo-trainee", "/"),
     PageSpec("lesson", "demo-trainee", "/weeks/2"),
@@ -299,6 +300,8 @@ PAGES = (
     PageSpec("graduate-home", "demo-graduate", "/"),
     PageSpec("certificate", "demo-graduate", "/certificate"),
     PageSpec("code-of-conduct", "demo-graduate", "/code-of-conduct"),
+    PageSpec("certificate-not-yet", "demo-trainee", "/certificate"),
+    PageSpec("reminders", "demo-trainee", "/calendar"),
     # facilitator
     PageSpec("facilitator-home", "demo-facilitator", "/facilitate/"),
     PageSpec("cohort-dashboard", "demo-facilitator", "/facilitate/cohorts/{cohort_a}"),
@@ -321,6 +324,7 @@ PAGES = (
     PageSpec("manage-cohort", "demo-coordinator", "/manage/cohorts/{cohort_a}"),
     PageSpec("new-cohort", "demo-coordinator", "/manage/cohorts/new"),
     PageSpec("calendar", "demo-coordinator", "/manage/cohorts/{cohort_a}/calendar"),
+    PageSpec("week-workshop", "demo-coordinator", "/manage/cohorts/{cohort_a}/calendar/3"),
     PageSpec("users", "demo-coordinator", "/manage/users"),
     PageSpec("new-user", "demo-coordinator", "/manage/users/new"),
     PageSpec("audit", "demo-coordinator", "/manage/audit"),

@@ -23,8 +23,10 @@ SCREENSHOT_PAGES = {  # docs/screenshots/<file>.png: the main page of each role
 
 @pytest.fixture(scope="module")
 def cold_people(browser, live_server):
-    """People whose browser keeps no HTTP cache: every page is weighed as on a first visit."""
-    crowd = People(browser, live_server, viewport=PHONE)
+    """People whose browser keeps no HTTP cache: every page is weighed as on a first visit. Their service
+    worker is blocked, so that every byte crosses the network where it is counted; the worker's own
+    script, which a first visit also downloads, is added to each page (``worker_bytes``)."""
+    crowd = People(browser, live_server, viewport=PHONE, service_workers="block")
 
     def disable_cache(page) -> None:
         session = page.context.new_cdp_session(page)
@@ -39,8 +41,16 @@ def cold_people(browser, live_server):
         print("\nheaviest pages (KiB): " + ", ".join(f"{name} {size / 1024:.1f}" for name, size in heaviest))
 
 
+@pytest.fixture(scope="module")
+def worker_bytes(live_server) -> int:
+    """What the service worker's script weighs over the wire, headers included."""
+    response = live_server.app.test_client().get("/sw.js")
+    headers = sum(len(name) + len(value) + 4 for name, value in response.headers.items())
+    return len(response.data) + headers
+
+
 @pytest.mark.parametrize(("spec", "lang"), page_params())
-def test_page_weight_and_hosts(cold_people, live_server, spec, lang):
+def test_page_weight_and_hosts(cold_people, live_server, worker_bytes, spec, lang):
     page = cold_people.use_language(spec.user, lang)
     finished, failed, asked = [], [], []
     handlers = {"request": lambda r: asked.append(r), "requestfinished": lambda r: finished.append(r),
@@ -59,10 +69,11 @@ def test_page_weight_and_hosts(cold_people, live_server, spec, lang):
     assert not foreign, f"{spec.name} asks other hosts (no CDN, fonts or analytics): {foreign}"
     assert not failed, f"{spec.name}: requests failed: {[(r.url, r.failure) for r in failed]}"
     sizes = {r.url: r.sizes() for r in finished}
-    total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes.values())
+    total = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes.values()) + worker_bytes
     WEIGHTS[f"{lang}-{spec.name}"] = total
     detail = ", ".join(f"{urlsplit(url).path} {s['responseBodySize'] + s['responseHeadersSize']} B"
                        for url, s in sizes.items())
+    detail += f", /sw.js {worker_bytes} B"
     assert total <= MAX_BYTES, f"{spec.name} ({lang}) weighs {total / 1024:.1f} KiB > 30 KiB: {detail}"
     assert any(urlsplit(url).path.endswith("/style.css") for url in sizes), f"{spec.name}: no stylesheet: {detail}"
 

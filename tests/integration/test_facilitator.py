@@ -138,11 +138,11 @@ def test_the_dashboard_draws_charts_with_tables_beside_them(client, auth, world)
 def test_coordinator_sets_a_week_date_and_opens_all(client, auth, world):
     auth.login("coordinadora")
     url = f"/manage/cohorts/{world.cohort.id}/calendar"
-    bad = post_form(client, url, {"w5": "mañana"})
+    bad = post_form(client, url, {"opens_on-4": "mañana"})
     assert bad.status_code == 422
-    post_form(client, url, {"w5": "2020-01-01"})
+    post_form(client, url, {"opens_on-4": "2020-01-01"})
     assert progress_of(world.trainee.enrollment, current_course(), datetime.now(timezone.utc)).week(5).is_open
-    post_form(client, url, {"all_open": "1"})
+    post_form(client, url, {"is_all_open": "y"})
     assert all(w.is_open for w in progress_of(world.trainee.enrollment, current_course(),
                                                datetime.now(timezone.utc)).weeks)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.calendar")) is not None

@@ -39,6 +39,11 @@ ACCESS = {
     "/reset/<token>":                                               (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/language":                                                    (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     "/healthz":                                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    # installing the site and reading offline: the same for everybody, nobody's data
+    "/sw.js":                                                       (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/manifest.webmanifest":                                        (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/favicon.ico":                                                 (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
+    "/offline":                                                     (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     # the trainee's weeks: staff may read lessons, only a trainee does the work, only his own
     "/weeks/<int:number>":                                          (LOGIN,  OK,     OK,     OK,     OK,     OK,     DENIED, OK),
     "/weeks/<int:number>/quiz":                                     (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
@@ -46,8 +51,12 @@ ACCESS = {
     "/weeks/<int:number>/reflection":                               (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
     "/surveys/<phase>":                                             (LOGIN,  MOVED,  MOVED,  DENIED, DENIED, DENIED, DENIED, DENIED),
     "/surveys/<phase>/<survey_id>":                                 (LOGIN,  MOVED,  OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
-    "/certificate":                                                 (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/certificate":                                                 (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
     "/certificate.pdf":                                             (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    # reminders: each person his own calendar address; the feed answers only to its secret token
+    "/calendar":                                                    (LOGIN,  OK,     OK,     OK,     OK,     OK,     DENIED, OK),
+    "/calendar/renew":                                              (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
+    "/calendar.ics":                                                (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
     # facilitators: only their cohorts; coordinators and admins: every cohort
     "/facilitate/":                                                 (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
     "/facilitate/queue":                                            (LOGIN,  DENIED, DENIED, OK,     OK,     OK,     DENIED, OK),
@@ -70,6 +79,7 @@ ACCESS = {
     "/manage/cohorts/new":                                          (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/cohorts/<id:cohort_id>":                              (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/cohorts/<id:cohort_id>/calendar":                     (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
+    "/manage/cohorts/<id:cohort_id>/calendar/<int:number>":        (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/cohorts/<id:cohort_id>/invite":                       (NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET, NO_GET),
     "/manage/users":                                                (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
     "/manage/users/new":                                            (LOGIN,  DENIED, DENIED, DENIED, DENIED, OK,     DENIED, OK),
@@ -258,7 +268,8 @@ def test_trainee_of_another_cohort_reads_only_his_own_work(app, cast):
     for url in (f"/weeks/{cast.week}/reflection", "/", f"/weeks/{cast.week}/quiz"):
         body = client.get(url).get_data(as_text=True)
         assert "José" not in body and "Esta semana me quedé pensando" not in body, url
-    assert client.get("/certificate").status_code == 404
+    not_yet = client.get("/certificate")  # his own standing, nobody else's certificate
+    assert not_yet.status_code == 200 and "José" not in not_yet.get_data(as_text=True)
     assert client.get("/certificate.pdf").status_code == 404
 
 

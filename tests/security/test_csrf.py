@@ -46,7 +46,8 @@ CSRF_POSTS = {
     "/manage/cohorts/<id:cohort_id>": ("coordinator", lambda c: {"name": "Grupo A renombrado",
                                                                   "start_date": "2025-01-06"}),
     "/manage/cohorts/<id:cohort_id>/invite": ("coordinator", lambda c: {}),
-    "/manage/cohorts/<id:cohort_id>/calendar": ("coordinator", lambda c: {"all_open": "1", "w1": "2025-01-06"}),
+    "/manage/cohorts/<id:cohort_id>/calendar": ("coordinator", lambda c: {"is_all_open": "y", "opens_on-0": "2025-01-06"}),
+    "/manage/cohorts/<id:cohort_id>/calendar/<int:number>": ("coordinator", lambda c: {"place": "Parroquia San José"}),
     "/manage/users/new": ("admin", lambda c: {"display_name": "Nueva Coordinadora", "username": "nueva",
                                               "role": "coordinator", "cohort_id": "0", "locale": "es"}),
     "/manage/users/<id:user_id>/reset-link": ("coordinator", lambda c: {}),
@@ -82,6 +83,7 @@ CSRF_POSTS = {
                                                      "title": "Charla"}),
     "/red/actividades/<id:report_id>": ("trainee", lambda c: {"action": "save", "title": "Charla"}),
     "/red/actividades/<id:report_id>/revision": ("facilitator", lambda c: {"decision": "accepted"}),
+    "/calendar/renew": ("trainee", lambda c: {}),
 }
 
 
