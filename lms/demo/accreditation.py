@@ -1,11 +1,11 @@
 """The demo's graduating class on the way to accreditation, one person at each step worth showing.
 
-demo-graduate is accredited. Of his classmates, demo-promotor-1 and -2 are recommended and then
-accredited with him as the first Network (lms/demo/network.py); -7 is recommended and waits for a
-coordinator; -3 is eligible and recommended but held by an open concern; -4 was accredited and
-is suspended while a concern raised from his verification page is reviewed; -5 waits for his
-facilitator's recommendation; -6 has not accepted the code of conduct. Made through the services,
-once: each step is skipped when it is already there.
+demo-graduate is accredited. Of his classmates, demo-promotor-5 and -6 are recommended and then
+accredited with him as the first Network (lms/demo/network.py); -1, -2 and -7 are recommended and wait
+for a coordinator (the browser journeys accredit and revoke them); -3 is eligible and recommended but
+held by an open concern; -4 was accredited and is suspended while a concern raised from his
+verification page is reviewed. Made through the services, once: each step is skipped when it is
+already there.
 """
 
 from sqlalchemy import select
@@ -19,8 +19,8 @@ from lms.extensions import db
 from lms.models import Certificate, Concern, User
 
 RECOMMENDED = ("demo-graduate", "demo-promotor-1", "demo-promotor-2", "demo-promotor-3", "demo-promotor-4",
-               "demo-promotor-7")
-CODE_ACCEPTED = RECOMMENDED + ("demo-promotor-5",)
+               "demo-promotor-5", "demo-promotor-6", "demo-promotor-7")
+CODE_ACCEPTED = RECOMMENDED
 HELD = "demo-promotor-3"
 SUSPENDED = "demo-promotor-4"
 

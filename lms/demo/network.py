@@ -32,9 +32,9 @@ from lms.red import services
 NETWORK_NAME = ("Red Municipal de Promotores Masculinos contra la Violencia Familiar y Sexual "
                 "de Carmen de la Legua Reynoso")
 SECTORS = ("Sector 1", "Sector 2", "Sector 3", "Sector 4", "Sector 5", "Sector 6")
-# The graduate and the two classmates his facilitator recommended; the others stay at their own step
-# of accreditation (lms/demo/accreditation.py): -7 waits, -3 is held, -4 suspended, -5 and -6 not ready.
-MEMBERS = ("demo-graduate", "demo-promotor-1", "demo-promotor-2")
+# The graduate and two classmates; the others stay at their own step of accreditation
+# (lms/demo/accreditation.py): -1, -2 and -7 wait for the browser journeys, -3 is held, -4 suspended.
+MEMBERS = ("demo-graduate", "demo-promotor-5", "demo-promotor-6")
 
 # (days from today, type, title, sector, place, public, Lima time, targets: women, men)
 PLANNED = (
