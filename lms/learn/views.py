@@ -144,7 +144,9 @@ def quiz(number: int):
             flash(_("A written answer may have up to %(n)s characters. Shorten the marked answer; nothing has "
                     "been lost.", n=services.ANSWER_MAX_CHARS), "error")
             return render_template("learn/quiz.html", week=week, questions=questions, attempt=draft,
-                                   responses=raw, missing=set(overlong), attempts=attempts, form=form), 422
+                                   responses=raw, missing=set(overlong), attempts=attempts, form=form,
+                                   order=draft.answer_order, answers_in_order=answers_in_order,
+                                   stems_in_order=stems_in_order, choices_in_order=choices_in_order), 422
         responses = services.clean_responses(questions, raw)
         if request.form.get("action") == "submit":
             missing = services.missing_answers(questions, responses)

@@ -364,8 +364,9 @@ def test_certificate_issued_verified_and_revoked(browser, live_server, js):
 
         public.reload()
         expect(public.locator("#status-h")).to_have_text("REVOCADO")
-        expect(public.locator("[role=status]")).to_contain_text("emitido por error")
-        expect(public.locator("dl.facts")).to_contain_text(holder)
+        # Neutral words: neither the reason nor the holder's name is public once revoked (issue 18).
+        expect(public.locator("[role=status]")).not_to_contain_text("emitido por error")
+        expect(public.locator("main")).not_to_contain_text(holder)
     finally:
         visitor.close()
         coordinator.close()

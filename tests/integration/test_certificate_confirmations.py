@@ -6,13 +6,14 @@ from helpers import post_form
 from sqlalchemy import func, select
 
 from lms.content.loader import current_course
+from lms.core import accreditation
 from lms.demo.progress import answer_surveys, complete_week
 from lms.extensions import db
 from lms.models import Certificate
 
 
 def _graduate(make_user, world, username: str, name: str):
-    """Another man of Grupo A who completed the course."""
+    """Another man of Grupo A who completed the course, accepted the code and was recommended (issue 20)."""
     user = make_user(username, cohort=world.cohort, display_name=name)
     world.cohort.start_date = date.today() - timedelta(days=120)
     course = current_course()
@@ -21,6 +22,10 @@ def _graduate(make_user, world, username: str, name: str):
         complete_week(user, world.cohort, course, week, world.facilitator, start + timedelta(days=7 * week))
     for phase in ("pre", "post"):
         answer_surveys(user.enrollment, course, phase, 0.8, seed=2)
+    now = datetime.now(timezone.utc)
+    accreditation.accept_code_of_conduct(user.enrollment, course, now)
+    accreditation.record_recommendation(world.facilitator, user.enrollment, course, "recommend",
+                                        "Completó todo con compromiso.", now)
     db.session.commit()
     return user
 

@@ -14,7 +14,7 @@ def test_a_cohort_date_beyond_the_bound_is_refused_with_a_message(client, auth, 
     response = post_form(client, "/manage/cohorts/new", {"name": "Grupo Z", "start_date": "9999-12-20"})
     assert response.status_code in (200, 422)
     assert "Elige una fecha entre 2000 y 2100" in response.get_data(as_text=True)
-    response = post_form(client, f"/manage/cohorts/{world.cohort.id}/calendar", {"w3": "9999-12-20"})
+    response = post_form(client, f"/manage/cohorts/{world.cohort.id}/calendar", {"opens_on-2": "9999-12-20"})  # week 3
     assert response.status_code == 422
     assert "Elige una fecha entre 2000 y 2100" in response.get_data(as_text=True)
 
