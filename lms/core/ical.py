@@ -20,6 +20,7 @@ class Event:
     description: str = ""
     location: str = ""
     url: str = ""
+    categories: str = ""
     alarms: tuple[timedelta, ...] = field(default=())  # offsets from the start: negative is before
     last_modified: datetime | None = None
 
@@ -80,6 +81,8 @@ def calendar(events: Iterable[Event], *, name: str, now: datetime, refresh: time
             lines.append(f"DESCRIPTION:{escape_text(event.description)}")
         if event.url:
             lines.append(f"URL:{event.url}")
+        if event.categories:
+            lines.append(f"CATEGORIES:{escape_text(event.categories)}")
         if event.last_modified:
             lines.append(f"LAST-MODIFIED:{_utc(event.last_modified)}")
         for offset in event.alarms:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from lms import ical
+from lms.core import ical
 from lms.core.calendar import LIMA
 from lms.core.certificates.services import valid_certificate_holders
 from lms.extensions import db
@@ -59,11 +59,12 @@ def ics(network: Network | None, items: list[PlannedActivity], names: dict[int, 
             starts, ends = item.starts_on, item.starts_on + timedelta(days=1)
         who = names.get(item.id) or []
         description = "\n".join(p for p in (item.audience, ", ".join(who)) if p)
-        events.append(ical.Event(uid=f"red-actividad-{item.id}@{host}", starts=starts, ends=ends,
+        events.append(ical.Event(uid=f"red-actividad-{item.id}@{host}", start=starts, end=ends,
                                  summary=f"{kind_names.get(item.kind, item.kind)}: {item.title}",
                                  location=place_of(item), description=description,
                                  categories=kind_names.get(item.kind, item.kind),
                                  url=f"{base_url.rstrip('/')}/agenda#a{item.id}"))
-    return ical.calendar(network.name if network else "La Red", events, now)
+    return ical.calendar(events, name=network.name if network else "La Red", now=now,
+                         product="-//Promotores LMS//La Red//ES")
 
 
