@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Runs inside a child process, with the version under test first on sys.path.
 CHILD = r'''
-import json, os, re, sys, time
+import json, logging, os, re, sys, time
 sys.path.insert(0, os.environ["COMPARE_SOURCE"])
 import lms
 assert lms.__file__.startswith(os.environ["COMPARE_SOURCE"]), lms.__file__
@@ -29,7 +29,23 @@ from lms import create_app
 from lms.extensions import db
 from lms.models import Certificate, Enrollment
 
+from flask import Flask
+from flask_login import login_required
+
 app = create_app()
+# The access line is written, as in production, but to /dev/null: its cost is part of every request.
+for handler in logging.getLogger("lms.access").handlers:
+    handler.setStream(open(os.devnull, "w"))
+
+
+@app.get("/bench/signed-in")
+@login_required
+def signed_in():  # the signed-in floor, as bench/floor.py serves it
+    return "ok"
+
+
+hello = Flask("hello")
+hello.get("/")(lambda: "Hello, World!")
 
 
 def client_for(username):
@@ -48,6 +64,9 @@ with app.app_context():
                                 .order_by(func.count().desc()).limit(1))
 trainee, coordinator, visitor = client_for("demo-trainee"), client_for("demo-coordinator"), client_for(None)
 pages = {
+    "hello-world (Flask alone)": (hello.test_client(), "/", 200),
+    "health check": (visitor, "/healthz", 100),
+    "signed-in floor": (trainee, "/bench/signed-in", 100),
     "lesson page": (trainee, "/weeks/2", 40),
     "trainee home": (trainee, "/", 40),
     "verification page": (visitor, f"/v/{code}", 40),
@@ -55,7 +74,10 @@ pages = {
     "gradebook of the biggest cohort": (coordinator, f"/facilitate/cohorts/{biggest}/gradebook", 3),
 }
 best = {}
+only = os.environ.get("COMPARE_PAGES")
 for name, (client, path, batch) in pages.items():
+    if only and not any(word in name for word in only.split(",")):
+        continue
     for _ in range(5):
         assert client.get(path).status_code == 200, (name, path)
     times = []
@@ -69,8 +91,10 @@ print(json.dumps(best))
 '''
 
 
-def measure(source: Path) -> dict[str, float]:
-    env = dict(os.environ, COMPARE_SOURCE=str(source), LMS_ACCESS_LOG="false")
+def measure(source: Path, pages: str) -> dict[str, float]:
+    env = dict(os.environ, COMPARE_SOURCE=str(source), COMPARE_PAGES=pages, LMS_ACCESS_LOG="true",
+               # The public check's rate limit would answer most of the batches with 429.
+               LMS_VERIFY_RATE_LIMIT="1000000000 per minute")
     out = subprocess.run([sys.executable, "-c", CHILD], cwd=source, env=env, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"{source}: {out.stderr.strip().splitlines()[-1]}")
@@ -81,6 +105,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", help="the git revision to compare with, e.g. HEAD~3")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pages", default="", help="only the pages whose names hold one of these words, "
+                                                    "comma-separated (e.g. 'floor,health')")
     args = parser.parse_args()
     if "LMS_DATABASE_URL" not in os.environ or "LMS_DEMO_PASSWORD" not in os.environ:
         raise SystemExit("set LMS_DATABASE_URL and LMS_DEMO_PASSWORD to a database filled by `flask lms demo`")
@@ -91,7 +117,7 @@ def main() -> None:
             before, after = {}, {}
             for _ in range(args.rounds):
                 for results, source in ((before, old), (after, ROOT)):
-                    for page, ms in measure(source).items():
+                    for page, ms in measure(source, args.pages).items():
                         results[page] = min(ms, results.get(page, float("inf")))
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=True)

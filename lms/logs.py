@@ -12,10 +12,13 @@ import time
 from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context, request
-from flask_login import current_user
 from sqlalchemy import inspect
 
-REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_HEADER = "X-Request-ID"  # read from the WSGI environ as HTTP_X_REQUEST_ID
+
+
+# One encoder for every line: ``json.dumps`` with any option set builds a new encoder at each call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class JsonFormatter(logging.Formatter):
@@ -35,7 +38,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = getattr(record, key)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return _encode(entry)
 
 
 def route_name() -> str:
@@ -59,16 +62,18 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start_request():
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else secrets.token_hex(8)
         g.request_started = time.perf_counter()
 
     @app.after_request
     def log_request(response):
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-        # The account's id from the identity map: after a commit the account is expired, and reading
+        # The account this request loaded, if it loaded one: a request that never asked who is logged in
+        # (the health check, the stylesheet, a public page) does not run the account query for its log
+        # line. The id comes from the identity map: after a commit the account is expired, and reading
         # ``current_user.id`` would load it again (a transaction and a query) just for this line.
-        state = inspect(current_user._get_current_object(), raiseerr=False)
+        state = inspect(g.get("_login_user"), raiseerr=False)
         user_id = state.identity[0] if state is not None and state.identity else None
         if request.blueprint in UNLINKED_BLUEPRINTS:
             user_id = None

@@ -13,6 +13,7 @@ from lms.content.markdown import render_user_markdown
 from lms.content.outline import outline
 from lms.core.certificates.codes import format_code
 from lms.forms import error_list
+from lms.i18n import page_gettext
 from lms.labels import REASON_NAMES, labels_for
 from lms.localized import LANGUAGE_NAMES
 from lms.models import Role
@@ -59,4 +60,4 @@ def init_app(app: Flask) -> None:
         items = NAV.get(current_user.role, []) if current_user.is_authenticated else []
         locale = str(get_locale())
         return {"current_locale": locale, "nav_items": items, "static_version": static_version, "L": labels_for(locale),
-                "role_names": ROLE_NAMES, "reason_names": REASON_NAMES}
+                "role_names": ROLE_NAMES, "reason_names": REASON_NAMES, **page_gettext()}

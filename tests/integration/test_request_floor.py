@@ -1,0 +1,150 @@
+"""What every request pays for before its own work, and what it no longer pays for (issue 24).
+
+Each story here was a per-request cost that bought nothing: an account query for the log line of a
+stylesheet, a catalog lookup for every translated string, hooks for features the platform does not use.
+The checks they sit beside (the session, the account, the security headers, the access line) stay.
+"""
+
+import ast
+import json
+import logging
+from pathlib import Path
+
+import flask_babel
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+from helpers import app_config
+from test_query_budgets import count_queries
+
+from lms import create_app
+
+LMS = Path(__file__).resolve().parents[2] / "lms"
+
+
+class _Lines(logging.Handler):
+    """Keeps each access line as written, formatted while its request is still running."""
+
+    def __init__(self):
+        from lms.logs import JsonFormatter
+        super().__init__()
+        self.setFormatter(JsonFormatter())
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(json.loads(self.format(record)))
+
+
+@pytest.fixture
+def access_lines():
+    """The JSON access lines written while the test runs."""
+    handler = _Lines()
+    access = logging.getLogger("lms.access")
+    access.addHandler(handler)
+    level = access.level
+    access.setLevel(logging.INFO)
+    yield lambda: handler.lines
+    access.removeHandler(handler)
+    access.setLevel(level)
+
+
+def test_a_signed_in_trainees_stylesheet_and_the_health_check_ask_nothing_of_the_accounts(auth, client, world,
+                                                                                        access_lines):
+    auth.login("jose")
+    client.get("/static/style.css").close()
+    with count_queries() as stylesheet:
+        client.get("/static/style.css").close()
+    with count_queries() as health:
+        assert client.get("/healthz").get_json()["database"] == "up"
+    assert stylesheet["n"] == 0, "the access line of a stylesheet ran the account query"
+    assert health["n"] == 1, "the health check is one SELECT 1"
+    client.get("/")
+    lines = access_lines()
+    by_route = {line["route"]: line for line in lines}
+    assert by_route["/"]["user_id"] == world.trainee.id  # a signed-in page still names him
+    assert by_route["/healthz"]["user_id"] is None and by_route["/healthz"]["request_id"]
+
+
+def test_a_page_looks_up_its_language_once_not_once_per_string(auth, client, world, monkeypatch):
+    lookups = {"n": 0}
+    find = flask_babel.Domain.get_translations
+
+    def counted(self):
+        lookups["n"] += 1
+        return find(self)
+
+    auth.login("jose")
+    client.get("/")
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
+    page = client.get("/").get_data(as_text=True)
+    assert "Mis semanas" in page or "Semana" in page
+    # Macros imported without context and strings made in Python still look it up themselves; the page's
+    # own 50-odd strings do not (it was 54 lookups).
+    assert lookups["n"] <= 12, f"{lookups['n']} catalog lookups for one page"
+
+
+def test_a_page_drawn_in_another_language_for_a_moment_uses_that_languages_words(app):
+    template = "{{ _('Log out') }} · {{ ngettext('%(num)s week', '%(num)s weeks', 3) }}"
+    with app.test_request_context("/"):
+        spanish = render_template_string(template)
+        with force_locale("en"):
+            english = render_template_string(template)
+        again = render_template_string(template)
+    assert english == "Log out · 3 weeks"
+    assert spanish == again != english and "3" in spanish
+
+
+def test_a_translated_string_is_escaped_and_formatted_as_jinja_would(app):
+    with app.test_request_context("/"):
+        shown = render_template_string("{{ _('Hello %(name)s', name=name) }}", name="<b>Ana</b>")
+    assert "&lt;b&gt;Ana&lt;/b&gt;" in shown and "<b>" not in shown
+
+
+def test_a_header_a_view_sets_itself_is_kept_and_the_others_are_added(database_url, tmp_path):
+    app = create_app(app_config(database_url, tmp_path))
+
+    @app.get("/framed-by-us")
+    def framed():
+        return "ok", 200, {"X-Frame-Options": "SAMEORIGIN"}
+
+    response = app.test_client().get("/framed-by-us")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_public_answer_does_not_vary_by_cookie(client, world, graduate):
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.models import Certificate
+    code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == graduate.id))
+    for url in ("/healthz", f"/api/v1/verify/{code}"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Cookie" not in response.headers.get("Vary", ""), url
+
+
+def _calls(function_name: str):
+    """Every call of ``function_name`` in lms/, with the file it is in."""
+    for path in LMS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name == function_name:
+                    yield path, node
+
+
+def test_the_hooks_taken_out_at_startup_are_for_features_nobody_uses(app):
+    """The limiter's after-request hook and Flask-Login's remember-me hook are removed in create_app."""
+    from lms.extensions import limiter
+    hooks = app.after_request_funcs[None]
+    assert not any(getattr(hook, "args", None) == (limiter,) for hook in hooks)
+    assert all(getattr(hook, "__name__", "") != "_update_remember_cookie" for hook in hooks)
+    assert app.config["RATELIMIT_HEADERS_ENABLED"] is False, "headers on: the limiter's hook must stay"
+    # Nothing relies on them: no limit counts only some answers, and no login asks to be remembered.
+    limits = [node for _, node in _calls("limit") if any(k.arg == "deduct_when" for k in node.keywords)]
+    assert not limits, "a limit with deduct_when needs the limiter's after-request hook"
+    remembered = [path for path, node in _calls("login_user")
+                  if len(node.args) > 1 or any(k.arg == "remember" for k in node.keywords)]
+    assert not remembered, f"a login asks to be remembered: {remembered}"
+    assert list(_calls("login_user")), "the scan no longer finds the logins"
