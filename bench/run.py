@@ -33,6 +33,13 @@ SUBMIT = "quiz submit (POST, scored)"
 FLOOR = "signed-in floor (account query only)"
 STATISTICS = "quiz statistics, week 1, every cohort (3,300 trainees)"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# One browser for the login and for wrk: Flask-Login's session protection ties a login to its browser,
+# and a request from another (wrk sends no User-Agent) makes the app rewrite the session cookie on every
+# answer, which no real phone would cost it.
+USER_AGENT = "Mozilla/5.0 (Linux; Android 12) Chrome/120 Mobile (promotores bench)"
+# issue 24's targets: ratio to the hello-world served in the same run.
+TARGETS = {"health check (SELECT 1)": 0.5, FLOOR: 0.4, "lesson page": 0.25, "trainee home": 0.15,
+           "verification API": 0.35}
 
 
 def sh(*args, env=None, **kwargs):
@@ -96,6 +103,7 @@ class Session:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
         token = self.token("/login")
         self.post("/login", {"username": username, "password": PASSWORD, "csrf_token": token})
 
@@ -116,7 +124,8 @@ class Session:
 
 
 def wrk(url: str, cookie: str | None = None, script: Path | None = None, connections: int = CONNECTIONS) -> dict:
-    args = ["wrk", "-t", str(min(THREADS, connections)), "-c", str(connections), "-d", DURATION, "--latency"]
+    args = ["wrk", "-t", str(min(THREADS, connections)), "-c", str(connections), "-d", DURATION, "--latency",
+            "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
     if script:
@@ -200,7 +209,7 @@ def submit_script(path: Path, env: dict) -> tuple[Path, int, int]:
     second submit only shows the attempt), which the report makes visible. Returns the script, the
     cohort and the number of drafts.
     """
-    out = subprocess.run([str(VENV / "python"), "bench/submitters.py", str(SUBMITTERS)], cwd=ROOT, env=env,
+    out = subprocess.run([str(VENV / "python"), "bench/submitters.py", str(SUBMITTERS), USER_AGENT], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout
     setup = json.loads(out.strip().splitlines()[-1])
     entries = []
@@ -210,7 +219,8 @@ def submit_script(path: Path, env: dict) -> tuple[Path, int, int]:
                                            ("action", "submit"), *draft["fields"]])
             entries.append(f'{{"/weeks/{draft["week"]}/quiz", {json.dumps(trainee["cookie"])}, {json.dumps(body)}}}')
     script = path.with_suffix(".lua")
-    script.write_text("entries = {\n" + ",\n".join(entries) + "\n}\n" + f"threads = {THREADS}\n" + r'''
+    script.write_text("entries = {\n" + ",\n".join(entries) + "\n}\n" + f"threads = {THREADS}\n"
+                      + f"user_agent = {json.dumps(USER_AGENT)}\n" + r'''
 local created = 0
 function setup(thread)
   thread:set("id", created)
@@ -224,7 +234,8 @@ end
 function request()
   sent = sent + 1
   local e = mine[math.min(sent, #mine)]
-  return wrk.format("POST", e[1], {["Cookie"] = e[2], ["Content-Type"] = "application/x-www-form-urlencoded"}, e[3])
+  return wrk.format("POST", e[1], {["Cookie"] = e[2], ["Content-Type"] = "application/x-www-form-urlencoded",
+                                   ["User-Agent"] = user_agent}, e[3])
 end
 ''')
     return script, setup["cohort"], len(entries)
@@ -305,6 +316,9 @@ def bench_backend(backend: str) -> dict:
                 STATISTICS: (f"{base}/facilitate/quiz-statistics?week=1", coordinator.cookie, None),
                 # La Red: a year of the scale's 20 activities per accredited promoter (~2,000 promoters at --scale 100).
                 "Network report, a year (municipality)": (f"{base}/red/informe", verifier.cookie, None),
+                # Every cohort's graduates waiting for a decision, with their recommendations and concerns.
+                "accreditation queue (coordinator)": (f"{base}/manage/certificates", coordinator.cookie, None),
+                "public agenda": (f"{base}/agenda", None, None),
                 "verification page": (f"{base}/v/{code}", None, None),
                 "verification API": (f"{base}/api/v1/verify/{code}", None, None),
                 "JWKS": (f"{base}/.well-known/jwks.json", None, None),
@@ -347,6 +361,14 @@ def markdown(report: dict) -> str:
                       + (f"{repeated} of them repeating a draft already sent" if repeated > 0 else "each a different draft")
                       + f"; {sent['submitted']} of the {sent['drafts']} drafts submitted in the end (with those still"
                       " in flight when wrk stopped)"]
+        pages = data["pages"]
+        checks = [(f"{name} ≥ {target} × hello-world", f"{pages[name]['ratio']:.2f}", pages[name]["ratio"] >= target)
+                  for name, target in TARGETS.items()]
+        checks += [(f"{name} p99 < 50 ms at {CONNECTIONS} connections", f"{pages[name]['p99_ms']:.1f} ms",
+                    pages[name]["p99_ms"] < 50) for name in ("lesson page", "trainee home")]
+        checks.append((f"{ALONE}: p99 < 150 ms", f"{pages[ALONE]['p99_ms']:.1f} ms", pages[ALONE]["p99_ms"] < 150))
+        lines += ["", "| target | measured | met |", "|---|---:|---|"]
+        lines += [f"| {what} | {value} | {'yes' if met else '**no**'} |" for what, value, met in checks]
         memory = data["worker_memory"]
         lines += ["", f"- memory of the largest worker after the run: {memory['rss_mb']} MB resident "
                       f"({memory['pss_mb']} MB of it its own share, PSS); peak {memory['peak_rss_mb']} MB",

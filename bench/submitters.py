@@ -38,7 +38,7 @@ def form_fields(question, answer) -> list[tuple[str, str]]:
     return [(key, answer)]
 
 
-def main(count: int) -> None:
+def main(count: int, user_agent: str = "") -> None:
     app = create_app()
     with app.app_context():
         course = current_course()
@@ -74,7 +74,9 @@ def main(count: int) -> None:
         signer = app.session_interface.get_signing_serializer(app)
         trainees = []
         for enrollment_id, user_id in enrollments.items():
-            with app.app_context(), app.test_request_context():  # a fresh g: generate_csrf caches its token there
+            # A fresh g (generate_csrf caches its token there), and the browser wrk will claim to be: the login
+            # is tied to it (Flask-Login's session protection).
+            with app.app_context(), app.test_request_context(headers={"User-Agent": user_agent}):
                 login_user(db.session.get(User, user_id))
                 token = generate_csrf()
                 cookie = f"{app.config['SESSION_COOKIE_NAME']}={signer.dumps(dict(session))}"
@@ -93,4 +95,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "--sent":
         sent(int(sys.argv[2]))
     else:
-        main(int(sys.argv[1]))
+        main(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "")
