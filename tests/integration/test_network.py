@@ -389,6 +389,26 @@ def test_the_public_agenda_and_its_feed_show_open_activities_naming_only_a_conse
     assert "José" in str(event["DESCRIPTION"]) and "Ñahui" not in feed.data.decode()
 
 
+def test_the_public_agenda_costs_the_same_queries_for_one_open_activity_as_for_thirty(network, world, client):
+    from test_query_budgets import count_queries
+    soon = lima_today() + timedelta(days=3)
+    db.session.add(MemberPreference(user_id=world.trainee.id, is_named_on_agenda=True))
+
+    def cost(url):
+        client.get(url)
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        return queries["n"]
+
+    _approved_plan(network, world, soon.year, title="Feria 0", month=soon.month, starts_on=soon, is_public=True)
+    one = {url: cost(url) for url in ("/agenda", "/agenda.ics")}
+    for n in range(1, 30):
+        _approved_plan(network, world, soon.year, title=f"Feria {n}", month=soon.month, starts_on=soon, is_public=True)
+    page = client.get("/agenda").get_data(as_text=True)
+    assert "Feria 29" in page and "José" in page
+    assert {url: cost(url) for url in one} == one
+
+
 def test_a_promoter_chooses_whether_his_first_name_appears_on_the_agenda(network, world, auth, client):
     auth.login("jose")
     client.post("/red/preferencias", data={"csrf_token": csrf_token(client, "/red/"), "is_named_on_agenda": "y"})

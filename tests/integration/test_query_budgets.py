@@ -1,4 +1,10 @@
-"""A page costs the same number of SQL queries for a cohort of 5 as for one of 300."""
+"""A page costs the same number of SQL queries for a cohort of 5 as for one of 300.
+
+The pages that came later hold the same rule beside their own stories: quiz statistics
+(test_quiz_statistics_pages.py, 12 and 120 attempts), the accreditation queue and concerns
+(test_accreditation.py, one man or three), the Network report (test_network_scale.py, 5 promoters
+or 1,000 with 20 activities each) and the public agenda (test_network.py, one open activity or 30).
+"""
 
 import re
 from contextlib import contextmanager
