@@ -4,7 +4,8 @@ Each page is served in-process (Flask's test client) against the database of LMS
 filled as for bench/profile.py. What is measured is CPU time per request (``time.process_time``),
 the best batch of several, with the two versions run one after the other in fresh processes, round
 after round: on a shared machine wall-clock numbers drift by half between two runs, while the best
-CPU time of a batch is steady to a few percent. OLD_REV is checked out in a temporary git worktree;
+CPU time of a batch is steady to a few percent when the machine is otherwise idle. Beside it, the Python
+function calls per request (counted with sys.setprofile), which do not depend on the machine at all. OLD_REV is checked out in a temporary git worktree;
 both versions must work on the same database schema. Not a test: see bench/README.md.
 """
 
@@ -73,8 +74,16 @@ pages = {
     "verification API": (visitor, f"/api/v1/verify/{code}", 40),
     "gradebook of the biggest cohort": (coordinator, f"/facilitate/cohorts/{biggest}/gradebook", 3),
 }
-best = {}
+best, calls = {}, {}
 only = os.environ.get("COMPARE_PAGES")
+counted = [0]
+
+
+def count(frame, event, arg):
+    if event in ("call", "c_call"):
+        counted[0] += 1
+
+
 for name, (client, path, batch) in pages.items():
     if only and not any(word in name for word in only.split(",")):
         continue
@@ -87,11 +96,17 @@ for name, (client, path, batch) in pages.items():
             client.get(path)
         times.append((time.process_time() - started) / batch * 1000)
     best[name] = min(times)
-print(json.dumps(best))
+    counted[0] = 0
+    sys.setprofile(count)
+    for _ in range(batch):
+        client.get(path)
+    sys.setprofile(None)
+    calls[name] = counted[0] / batch
+print(json.dumps({"ms": best, "calls": calls}))
 '''
 
 
-def measure(source: Path, pages: str) -> dict[str, float]:
+def measure(source: Path, pages: str) -> dict[str, dict[str, float]]:
     env = dict(os.environ, COMPARE_SOURCE=str(source), COMPARE_PAGES=pages, LMS_ACCESS_LOG="true",
                # The public check's rate limit would answer most of the batches with 429.
                LMS_VERIFY_RATE_LIMIT="1000000000 per minute")
@@ -114,18 +129,24 @@ def main() -> None:
         old = Path(tmp) / "old"
         subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old), args.old], cwd=ROOT, check=True)
         try:
-            before, after = {}, {}
+            before, after, calls = {}, {}, {}
             for _ in range(args.rounds):
                 for results, source in ((before, old), (after, ROOT)):
-                    for page, ms in measure(source, args.pages).items():
+                    measured = measure(source, args.pages)
+                    for page, ms in measured["ms"].items():
                         results[page] = min(ms, results.get(page, float("inf")))
+                    for page, n in measured["calls"].items():
+                        calls.setdefault(page, {})[source == ROOT] = n
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=True)
-    print(f"CPU ms per request, best of {args.rounds} rounds; before = {args.old}, after = working tree\n")
-    print("| page | before | after | change |\n|---|---:|---:|---:|")
+    print(f"CPU ms per request, best of {args.rounds} rounds, and Python calls per request (the same in every run,"
+          f" so a change shows even on a busy machine); before = {args.old}, after = working tree\n")
+    print("| page | CPU ms before | after | change | calls before | after | change |\n|---|---:|---:|---:|---:|---:|---:|")
     for page in before:
         change = (after[page] - before[page]) / before[page] * 100
-        print(f"| {page} | {before[page]:.2f} | {after[page]:.2f} | {change:+.0f} % |")
+        old_calls, new_calls = calls[page][False], calls[page][True]
+        print(f"| {page} | {before[page]:.3f} | {after[page]:.3f} | {change:+.0f} % | {old_calls:,.0f} | {new_calls:,.0f} "
+              f"| {(new_calls - old_calls) / old_calls * 100:+.0f} % |")
 
 
 if __name__ == "__main__":
