@@ -13,6 +13,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.config import load_config
     load_config(app, test_config)
 
+    from lms.sessions import CheckedCookieSessions
+    app.session_interface = CheckedCookieSessions()
+
     from lms import compression, database, i18n, logs, routing, security, templating
     from lms.extensions import csrf, db, limiter, login_manager, migrate
     compression.init_app(app)  # first registered, so it runs after every other after-request hook
