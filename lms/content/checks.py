@@ -3,7 +3,8 @@
 The loader checks that the course is well formed; these rules check what it says. Each reads the
 files as the author wrote them (before ``[[name]]`` is filled in) and names the file and line:
 
-- every ``[[name]]`` is a number defined in ``course.toml`` (``lms.content.numbers``);
+- every ``[[name]]`` is a number defined in ``course.toml`` (``lms.content.numbers``), and none stands for
+  the "100" of *Chat 100*, which is a name: were Línea 100 to change its number, the chat would not;
 - no emergency number is spelled out (Línea 100, 105, 106, 116, 911) where a placeholder belongs,
   so that the day Central 911 answers in Callao the course changes in one place;
 - every lesson ends with its help box, ``## Dónde buscar ayuda`` / ``## Where to get help``, and the
@@ -62,6 +63,7 @@ def course_rules(root: Path, numbers: Mapping[str, str]) -> list[str]:
             lines = path.read_text(encoding="utf-8").splitlines()
             problems += [f"{where}: line {n}: {message}" for n, message in unknown_numbers(lines, numbers)]
             problems += [f"{where}: line {n}: {message}" for n, message in literal_numbers(lines)]
+            problems += [f"{where}: line {n}: {message}" for n, message in chat_as_number(lines)]
             if kind == "lesson":
                 problems += [f"{where}: {message}" for message in help_box_problems(lines, lang)]
             if kind == "reflection":
@@ -87,6 +89,16 @@ def unknown_numbers(lines: list[str], numbers: Mapping[str, str]) -> Iterator[tu
             if match[1] not in numbers:
                 known = ", ".join(f"[[{name}]]" for name in sorted(numbers)) or "none"
                 yield n, f"unknown number [[{match[1]}]] (course.toml [numbers] defines {known})"
+
+
+CHAT_AS_NUMBER = re.compile(r"\bChat\s+\[\[linea100\]\]", re.IGNORECASE)
+
+
+def chat_as_number(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """"Chat [[linea100]]": the chat's name written with Línea 100's placeholder."""
+    for n, line in enumerate(lines, start=1):
+        if CHAT_AS_NUMBER.search(line):
+            yield n, "'Chat [[linea100]]': Chat 100 is a name, not a number to dial; write 'Chat 100'"
 
 
 def literal_numbers(lines: list[str]) -> Iterator[tuple[int, str]]:
