@@ -28,7 +28,7 @@ ROLE_NAMES = {
 }
 
 NAV = {
-    Role.TRAINEE: [("learn.home", _l("My weeks"))],
+    Role.TRAINEE: [("learn.home", _l("My weeks")), ("learn.glossary", _l("Glossary"))],
     Role.FACILITATOR: [("facilitate.index", _l("My cohorts")), ("facilitate.queue", _l("To grade")),
                        ("reports.impact", _l("Impact")), ("facilitate.quiz_statistics", _l("Quiz statistics"))],
     Role.COORDINATOR: [("facilitate.index", _l("Cohorts")), ("manage.cohorts", _l("Manage")),

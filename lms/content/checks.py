@@ -3,14 +3,18 @@
 The loader checks that the course is well formed; these rules check what it says. Each reads the
 files as the author wrote them (before ``[[name]]`` is filled in) and names the file and line:
 
-- every ``[[name]]`` is a number defined in ``course.toml`` (``lms.content.numbers``);
+- every ``[[name]]`` is a number defined in ``course.toml`` (``lms.content.numbers``), and none stands for
+  the "100" of *Chat 100*, which is a name: were Línea 100 to change its number, the chat would not;
 - no emergency number is spelled out (Línea 100, 105, 106, 116, 911) where a placeholder belongs,
-  so that the day Central 911 answers in Callao the course changes in one place;
+  so that the day Central 911 answers in Callao the course changes in one place: in the weeks' files,
+  the glossary and the code of conduct;
 - every lesson ends with its help box, ``## Dónde buscar ayuda`` / ``## Where to get help``, and the
   box names Línea 100, the police and Central 911 through their placeholders;
 - no reflection prompt asks a man to tell an incident of violence ("cuenta una vez que…" near a
   violence word): a written confession helps nobody and can endanger his partner. A match is a
   problem to review; rewrite the prompt to ask about attitudes, learning and plans.
+- every glossary entry is linked from the lessons, at the place where the lessons, read in week order,
+  first name it (``lms.content.glossary.first_use_problems``): a man meets a hard word once, with its link.
 
 `course_rules(root, numbers)` returns the problems as sentences, like the loader's.
 """
@@ -19,10 +23,12 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from lms.content.glossary import FILE_NAME, first_use_problems, parse_glossary
 from lms.content.numbers import PLACEHOLDER, REQUIRED_NUMBERS
 
 WEEK_DIR = re.compile(r"^\d{2}-[a-z0-9-]+$")
 MARKDOWN_KINDS = ("lesson", "reflection", "facilitator")
+COURSE_MARKDOWN = ("glossary", "code-of-conduct")  # beside course.toml
 LANGUAGES = ("es", "en")
 
 LITERAL_NUMBER = re.compile(r"(?<![\d\w])(?:105|106|116|911)(?!\d)|(?<![\[])\bL[íi]ne[a]?\s*(?:N\.?°\s*)?100\b",
@@ -56,17 +62,48 @@ def course_rules(root: Path, numbers: Mapping[str, str]) -> list[str]:
     if not root.is_dir():
         return []
     problems: list[str] = []
+    for path in _course_texts(root):
+        problems += _number_problems(path.relative_to(root.parent), path.read_text(encoding="utf-8").splitlines(),
+                                     numbers)
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and WEEK_DIR.match(p.name)):
         for path, kind, lang in _week_texts(folder):
             where = path.relative_to(root.parent)
             lines = path.read_text(encoding="utf-8").splitlines()
-            problems += [f"{where}: line {n}: {message}" for n, message in unknown_numbers(lines, numbers)]
-            problems += [f"{where}: line {n}: {message}" for n, message in literal_numbers(lines)]
+            problems += _number_problems(where, lines, numbers)
             if kind == "lesson":
                 problems += [f"{where}: {message}" for message in help_box_problems(lines, lang)]
             if kind == "reflection":
                 problems += [f"{where}: line {n}: {message}" for n, message in incident_requests(lines, lang)]
+    return problems + glossary_problems(root)
+
+
+def glossary_problems(root: Path) -> list[str]:
+    """Glossary entries not linked where the lessons first name them (the loader checks that links resolve)."""
+    problems: list[str] = []
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and WEEK_DIR.match(p.name))
+    for lang in LANGUAGES:
+        glossary = root / FILE_NAME.format(lang=lang)
+        if not glossary.is_file():
+            continue
+        lessons = [(str(path.relative_to(root.parent)), path.read_text(encoding="utf-8"))
+                   for path in (folder / f"lesson.{lang}.md" for folder in folders) if path.is_file()]
+        entries = parse_glossary(glossary.read_text(encoding="utf-8")).entries
+        problems += first_use_problems(entries, lessons, lang, str(glossary.relative_to(root.parent)))
     return problems
+
+
+def _number_problems(where: Path, lines: list[str], numbers: Mapping[str, str]) -> list[str]:
+    found = [*unknown_numbers(lines, numbers), *literal_numbers(lines), *chat_as_number(lines)]
+    return [f"{where}: line {n}: {message}" for n, message in found]
+
+
+def _course_texts(root: Path) -> Iterator[Path]:
+    """The Markdown beside course.toml that trainees read: the glossary and the code of conduct."""
+    for name in COURSE_MARKDOWN:
+        for lang in LANGUAGES:
+            path = root / f"{name}.{lang}.md"
+            if path.is_file():
+                yield path
 
 
 def _week_texts(folder: Path) -> Iterator[tuple[Path, str, str]]:
@@ -87,6 +124,16 @@ def unknown_numbers(lines: list[str], numbers: Mapping[str, str]) -> Iterator[tu
             if match[1] not in numbers:
                 known = ", ".join(f"[[{name}]]" for name in sorted(numbers)) or "none"
                 yield n, f"unknown number [[{match[1]}]] (course.toml [numbers] defines {known})"
+
+
+CHAT_AS_NUMBER = re.compile(r"\bChat\s+\[\[linea100\]\]", re.IGNORECASE)
+
+
+def chat_as_number(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """"Chat [[linea100]]": the chat's name written with Línea 100's placeholder."""
+    for n, line in enumerate(lines, start=1):
+        if CHAT_AS_NUMBER.search(line):
+            yield n, "'Chat [[linea100]]': Chat 100 is a name, not a number to dial; write 'Chat 100'"
 
 
 def literal_numbers(lines: list[str]) -> Iterator[tuple[int, str]]:

@@ -13,9 +13,29 @@ from flask import Flask, current_app
 
 from lms.content.checks import course_rules
 from lms.content.gift import GiftError, Question, parse_gift
+from lms.content.glossary import (
+    ANCHOR_LINK,
+    FILE_NAME,
+    GLOSSARY_FILE,
+    GLOSSARY_LINK,
+    ParsedGlossary,
+    line_of,
+    parse_glossary,
+)
 from lms.content.lint import lint_course
-from lms.content.markdown import render_course_markdown
-from lms.content.model import Course, Html, Quiz, RubricCriterion, RubricLevel, Signatory, Text, Week
+from lms.content.markdown import GLOSSARY_FROM, render_course_markdown
+from lms.content.model import (
+    Course,
+    Glossary,
+    GlossaryEntry,
+    Html,
+    Quiz,
+    RubricCriterion,
+    RubricLevel,
+    Signatory,
+    Text,
+    Week,
+)
 from lms.content.numbers import fill_numbers, read_numbers
 from lms.content.surveys import Survey, check_survey, load_survey
 from lms.content.toml import read_toml
@@ -161,6 +181,46 @@ def _read_code_of_conduct(reader: _Reader, root: Path) -> Html | None:
     return Html(**{lang: render_course_markdown(reader.text(path)) for lang, path in paths.items()})
 
 
+def _read_glossary(reader: _Reader, root: Path) -> tuple[Glossary | None, dict[str, set[str]]]:
+    """``glossary.<lang>.md`` beside course.toml, in every language with the same entry ids, or None if the
+    course has none; with the ids each language's files may link to."""
+    paths = {lang: root / FILE_NAME.format(lang=lang) for lang in LANGUAGES}
+    if not any(p.exists() for p in paths.values()):
+        return None, {lang: set() for lang in LANGUAGES}
+    parsed = {}
+    for lang, path in paths.items():
+        text = reader.text(path)  # a missing file is reported here, once
+        parsed[lang] = glossary = parse_glossary(text) if path.exists() else ParsedGlossary("", (), ())
+        for line, message in glossary.problems:
+            reader.problem(path, f"line {line}: {message}")
+        for link in ANCHOR_LINK.finditer(text):
+            if link["id"] not in glossary.ids:
+                reader.problem(path, f"line {line_of(text, link.start())}: broken link '{link['text']}' "
+                                     f"to #{link['id']}: no entry has that id")
+    for lang, other in ((a, b) for a in LANGUAGES for b in LANGUAGES if a != b):
+        missing = sorted(parsed[lang].ids - parsed[other].ids)
+        if missing and parsed[other].entries:
+            reader.problem(paths[other], "no entry for " + ", ".join(f"#{i}" for i in missing)
+                           + f" (they are in {paths[lang].name}): both languages have the same entries")
+    glossary = Glossary(
+        intro=Html(**{lang: render_course_markdown(parsed[lang].intro) for lang in LANGUAGES}),
+        **{f"entries_{lang}": tuple(GlossaryEntry(e.id, e.term, render_course_markdown(e.markdown))
+                                    for e in parsed[lang].entries) for lang in LANGUAGES})
+    return glossary, {lang: parsed[lang].ids for lang in LANGUAGES}
+
+
+def _check_glossary_links(reader: _Reader, path: Path, lang: str, source: str, ids: dict[str, set[str]]) -> None:
+    """Every glossary link of a week's file goes to its own language's glossary, and to an entry there."""
+    for link in GLOSSARY_LINK.finditer(source):
+        where = f"line {line_of(source, link.start())}: glossary link '{link['text']}'"
+        if link["lang"] != lang:
+            reader.problem(path, f"{where} goes to glossary.{link['lang']}.md; link glossary.{lang}.md")
+        elif not ids[lang]:
+            reader.problem(path, f"{where}, but the course has no glossary.{lang}.md")
+        elif link["id"] is not None and link["id"] not in ids[lang]:
+            reader.problem(path, f"{where} is broken: glossary.{lang}.md has no entry #{link['id']}")
+
+
 def _read_rubric(reader: _Reader, path: Path, entries) -> tuple[RubricCriterion, ...]:
     if not isinstance(entries, list) or not 1 <= len(entries) <= 6:
         reader.problem(path, "'rubric' needs 1 to 6 criteria ([[rubric]] tables)")
@@ -223,7 +283,8 @@ def _compare_quizzes(reader: _Reader, path: Path, es: tuple[Question, ...], en: 
             reader.problem(path, f"question {q_es.name}: numerical answers differ between languages")
 
 
-def _read_week(reader: _Reader, folder: Path, number: int, slug: str, known_dirs: set[str]) -> Week | None:
+def _read_week(reader: _Reader, folder: Path, number: int, slug: str, known_dirs: set[str],
+               glossary_ids: dict[str, set[str]]) -> Week | None:
     path = folder / "week.toml"
     data = reader.toml(path)
     reader.unknown_keys(path, data, WEEK_KEYS)
@@ -244,9 +305,10 @@ def _read_week(reader: _Reader, folder: Path, number: int, slug: str, known_dirs
             md_path = folder / f"{name}.{lang}.md"
             source = reader.text(md_path)
             for target in INTERNAL_LINK.findall(source):
-                if target not in known_dirs:
+                if target not in known_dirs and not GLOSSARY_FILE.fullmatch(target):
                     reader.problem(md_path, f"broken link to ../{target}/")
-            html[name][lang] = render_course_markdown(source)
+            _check_glossary_links(reader, md_path, lang, source, glossary_ids)
+            html[name][lang] = render_course_markdown(source, glossary_href=GLOSSARY_FROM[name])
 
     questions = {lang: reader.quiz_questions(folder / f"quiz.{lang}.gift") for lang in LANGUAGES}
     for lang in LANGUAGES:
@@ -278,6 +340,7 @@ def _read(root: Path) -> tuple[Course | None, list[str]]:
     reader.numbers = meta["numbers"]
     folders = sorted(p for p in root.iterdir() if p.is_dir() and WEEK_DIR.match(p.name))
     known_dirs = {p.name for p in folders}
+    glossary, glossary_ids = _read_glossary(reader, root)
     weeks, numbers = [], set()
     for folder in folders:
         number, slug = int(WEEK_DIR.match(folder.name)[1]), WEEK_DIR.match(folder.name)[2]
@@ -285,7 +348,7 @@ def _read(root: Path) -> tuple[Course | None, list[str]]:
             reader.problem(folder, f"week number {number} is below 1 or repeated")
             continue
         numbers.add(number)
-        weeks.append(_read_week(reader, folder, number, slug, known_dirs))
+        weeks.append(_read_week(reader, folder, number, slug, known_dirs, glossary_ids))
     for missing in sorted(set(range(1, max(numbers, default=0) + 1)) - numbers):
         reader.problems.append(f"{root.name}: week {missing:02d} is missing")
     for other in sorted(p for p in root.iterdir() if p.is_dir() and not WEEK_DIR.match(p.name)
@@ -293,7 +356,7 @@ def _read(root: Path) -> tuple[Course | None, list[str]]:
         reader.problem(other, "a folder that is neither a week (NN-slug) nor surveys/")
     surveys = _read_surveys(reader, root / "surveys")
     course = Course(weeks=tuple(weeks), version=content_version(root), surveys=surveys,
-                    code_of_conduct=_read_code_of_conduct(reader, root), **meta)
+                    code_of_conduct=_read_code_of_conduct(reader, root), glossary=glossary, **meta)
     return course, reader.problems
 
 

@@ -22,12 +22,21 @@ EXTENSIONS = ["tables", "sane_lists", "smarty"]
 USER_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3", "h4", "code", "pre", "a", "hr"}
 
 _WEEK_LINK = re.compile(r'href="\.\./(\d{2})-[a-z0-9-]+/?"')
+_GLOSSARY_LINK = re.compile(r'href="\.\./glossary\.[a-z]{2}\.md(#[a-z0-9-]*)?"')
+
+# The glossary page (GET /glosario, lms.learn) as reached from the page that shows each kind of week text:
+# lessons are at /weeks/<n>; reflections at /weeks/<n>/reflection and /facilitate/reflections/<id>; guides at
+# /facilitate/guide/<n>. Relative, like the week links, so that the app works under a URL prefix.
+GLOSSARY_FROM = {"lesson": "../glosario", "reflection": "../../glosario", "facilitator": "../../glosario"}
 
 
-def render_course_markdown(text: str) -> Markup:
-    """Render trusted course Markdown; links to other weeks (`../04-slug/`) become relative week links."""
+def render_course_markdown(text: str, glossary_href: str | None = None) -> Markup:
+    """Render trusted course Markdown; links to other weeks (`../04-slug/`) become relative week links, and
+    links to the glossary (`../glossary.es.md#derivar`) become links to ``glossary_href`` and the entry."""
     html_text = md.markdown(text, extensions=EXTENSIONS, output_format="html")
     html_text = _WEEK_LINK.sub(lambda m: f'href="{int(m.group(1))}"', html_text)
+    if glossary_href is not None:
+        html_text = _GLOSSARY_LINK.sub(lambda m: f'href="{glossary_href}{m.group(1) or ""}"', html_text)
     return Markup(html_text)
 
 

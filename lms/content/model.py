@@ -68,6 +68,25 @@ class Week:
 
 
 @dataclass(frozen=True)
+class GlossaryEntry:
+    id: str  # the anchor on the glossary page, the same in every language
+    term: str
+    definition: Markup
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The words of the course explained in short (``glossary.<lang>.md``), each language in its own order."""
+
+    intro: Html
+    entries_es: tuple[GlossaryEntry, ...]
+    entries_en: tuple[GlossaryEntry, ...]
+
+    def entries(self, locale: str) -> tuple[GlossaryEntry, ...]:
+        return self.entries_en if str(locale).startswith("en") else self.entries_es
+
+
+@dataclass(frozen=True)
 class Signatory:
     """Who signs the certificate for the authorities that grant it: a name and a role."""
 
@@ -90,6 +109,7 @@ class Course:
     review_right_answer: str = "after_each_attempt"  # or "when_finished": course.toml [review] right_answer
     signatories: tuple[Signatory, ...] = ()
     code_of_conduct: Html | None = None  # the promoter's code, accepted in week 12
+    glossary: Glossary | None = None  # shown at /glosario and linked from the lessons
     _by_number: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

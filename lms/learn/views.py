@@ -98,6 +98,13 @@ def lesson(number: int):
                                         workshop=workshops_of(enrollment.cohort)[number - 1]))
 
 
+@bp.get("/glosario")
+def glossary():
+    """Show the words of the course explained in short, to anyone: lessons link each term to its entry here."""
+    glossary = current_course().glossary or abort(404)
+    return keep_offline(render_template("learn/glossary.html", glossary=glossary))
+
+
 def _raw_responses(questions) -> dict:
     """The answers in the quiz form, read by hand: the fields are the week's questions, of several types."""
     responses = {}

@@ -283,9 +283,11 @@ PAGES = (
     PageSpec("verify-malformed", None, "/v/{malformed_code}", 404),
     PageSpec("error-404", None, "/no-such-page", 404),
     PageSpec("offline", None, "/offline"),
+    PageSpec("glossary", None, "/glosario"),
     # trainee
     PageSpec("trainee-home", "demo-trainee", "/"),
     PageSpec("lesson", "demo-trainee", "/weeks/2"),
+    PageSpec("glossary-trainee", "demo-trainee", "/glosario"),
     PageSpec("locked-week", "demo-trainee", "/weeks/6", 403),
     PageSpec("quiz", "demo-trainee", "/weeks/3/quiz"),
     PageSpec("quiz-passed", "demo-trainee", "/weeks/1/quiz"),

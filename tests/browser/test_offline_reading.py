@@ -172,3 +172,23 @@ def test_saving_the_open_weeks_keeps_them_without_counting_them_as_read(phone, l
     kept = _kept_pages(page)
     assert "/weeks/2" in kept and "/weeks/3" in kept
     assert live_server.run(views) == before
+
+
+def test_a_lesson_saved_offline_keeps_its_glossary_so_its_links_still_work(phone, live_server, server_hits):
+    """Week 2 links "mandatos" to the glossary; saving the lesson keeps the glossary too (issue 21)."""
+    page = phone.new_page()
+    login(page, live_server.url, "demo-trainee")
+    _under_the_worker(page, live_server.url + "/weeks/2")
+    page.get_by_role("button", name="Guardar para leer sin conexión").click()
+    page.wait_for_function("() => document.querySelector('[data-save-offline] + [role=status]').textContent.includes('Guardado')",
+                           timeout=15_000)
+    assert {"/weeks/2", "/glosario"} <= set(_kept_pages(page))
+
+    phone.set_offline(True)
+    server_hits.clear()
+    page.get_by_role("link", name="mandatos", exact=True).click()
+    page.wait_for_url("**/glosario#mandatos")
+    assert page.locator("h2#mandatos").inner_text() == "Mandatos"
+    assert "caja del hombre" in page.locator("section.term", has=page.locator("h2#mandatos")).inner_text()
+    assert "/glosario" not in server_hits, "the glossary came from the server, not from the phone"
+    phone.set_offline(False)

@@ -49,6 +49,8 @@ ACCESS = {
     "/weeks/<int:number>/quiz":                                     (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
     "/weeks/<int:number>/quiz/attempts/<int:attempt_number>":       (LOGIN,  OK,     HIDDEN, DENIED, DENIED, DENIED, DENIED, DENIED),
     "/weeks/<int:number>/reflection":                               (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
+    # the glossary: the course's words explained, nobody's data; anyone may read it (and share it)
+    "/glosario":                                                    (OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
     "/surveys/<phase>":                                             (LOGIN,  MOVED,  MOVED,  DENIED, DENIED, DENIED, DENIED, DENIED),
     "/surveys/<phase>/<survey_id>":                                 (LOGIN,  MOVED,  OK,     DENIED, DENIED, DENIED, DENIED, DENIED),
     "/certificate":                                                 (LOGIN,  OK,     OK,     DENIED, DENIED, DENIED, DENIED, DENIED),

@@ -69,6 +69,14 @@ def test_other_numbers_are_not_emergency_numbers(tmp_path):
     assert course_rules(make_week(tmp_path, {"lesson.es.md": text + HELP_ES}), NUMBERS) == []
 
 
+def test_chat_100_written_with_the_line_100_placeholder_is_a_problem(tmp_path):
+    """The chat keeps its name if Línea 100 ever changes its number; the quiz rewrite had 32 of these."""
+    root = make_week(tmp_path, {"quiz.es.gift": "::w01-q01::¿Dónde?{=La Línea [[linea100]] o el Chat [[linea100]].}\n"})
+    assert course_rules(root, NUMBERS) == [
+        "curso/01-prueba/quiz.es.gift: line 1: 'Chat [[linea100]]': Chat 100 is a name, not a number to dial; "
+        "write 'Chat 100'"]
+
+
 def test_a_quiz_that_spells_out_105_is_found(tmp_path):
     root = make_week(tmp_path, {"quiz.es.gift": "::w01-q01::¿A qué número llamas?{=105 =911}\n"})
     problems = course_rules(root, NUMBERS)

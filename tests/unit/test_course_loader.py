@@ -110,7 +110,7 @@ def test_load_course_raises_with_every_problem(course_copy):
 def test_markdown_is_rendered_once_per_start_not_per_request(app, client, auth, world, monkeypatch):
     calls = []
     real = loader.render_course_markdown
-    monkeypatch.setattr(loader, "render_course_markdown", lambda text: calls.append(1) or real(text))
+    monkeypatch.setattr(loader, "render_course_markdown", lambda text, **kw: calls.append(1) or real(text, **kw))
     loader._cache.clear()
     app.extensions["lms.course"] = None
     auth.login("jose")
@@ -119,7 +119,9 @@ def test_markdown_is_rendered_once_per_start_not_per_request(app, client, auth, 
     for _ in range(3):
         client.get("/weeks/2")
         client.get("/weeks/3")
-    assert after_first == 12 * 6 + 2  # every Markdown file of every week and the code of conduct, once
+    entries = len(load_course(COURSE).glossary.entries_es)
+    # every Markdown file of every week, the code of conduct, and the glossary's introduction and entries, once
+    assert after_first == 12 * 6 + 2 + 2 * (1 + entries)
     assert len(calls) == after_first
 
 
