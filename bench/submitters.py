@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, insert, select
 
 from lms import create_app
+from lms.auth.services import start_login
 from lms.content.loader import current_course
 from lms.demo.progress import model_answer
 from lms.extensions import db
@@ -77,8 +78,11 @@ def main(count: int, user_agent: str = "") -> None:
             # A fresh g (generate_csrf caches its token there), and the browser wrk will claim to be: the login
             # is tied to it (Flask-Login's session protection).
             with app.app_context(), app.test_request_context(headers={"User-Agent": user_agent}):
-                login_user(db.session.get(User, user_id))
+                user = db.session.get(User, user_id)
+                start_login(user)  # the login kept on the server, which the user loader checks
+                login_user(user)
                 token = generate_csrf()
+                db.session.commit()
                 cookie = f"{app.config['SESSION_COOKIE_NAME']}={signer.dumps(dict(session))}"
             trainees.append({"cookie": cookie, "csrf_token": token, "drafts": by_enrollment[enrollment_id]})
         print(json.dumps({"cohort": cohort.id, "trainees": trainees}))
