@@ -23,10 +23,11 @@ from lms.core.standing import requirements, weeks_left
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.models import Certificate, Cohort, Concern, RevocationReason, Role
-from lms.routing import public_base_url
+from lms.routing import bounded_int, public_base_url
 from lms.safeguarding_labels import CONCERN_CATEGORIES, CONCERN_DECISIONS, RECOMMENDATIONS, STAGES
 
 bp = Blueprint("certificates", __name__)
+ISSUED_PER_PAGE = 50
 
 
 
@@ -37,11 +38,18 @@ def index():
     course = current_course()
     cohort_ids = list(db.session.scalars(select(Cohort.id)))
     standings = accreditation.standings(enrollments_of(cohort_ids), course, utcnow())
+    # Fifty at a time, newest first: each row carries its own forms, and five hundred of them made a
+    # page of 4 MB that took seconds to draw (docs/performance.md).
+    page = bounded_int(request.args.get("page")) or 1
     issued = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
-                                .order_by(Certificate.issued_dt.desc()).limit(500)).all()
+                                .order_by(Certificate.issued_dt.desc(), Certificate.id.desc())
+                                .offset((page - 1) * ISSUED_PER_PAGE).limit(ISSUED_PER_PAGE + 1)).all()
+    older = len(issued) > ISSUED_PER_PAGE
+    issued_count = db.session.scalar(select(func.count()).select_from(Certificate))
     open_concerns = db.session.scalar(select(func.count()).select_from(Concern).where(Concern.is_open))
     return render_template("certificates/index.html", candidates=[s for s in standings if s.is_ready],
-                           waiting=[s for s in standings if not s.is_ready], issued=issued, form=EmptyForm(),
+                           waiting=[s for s in standings if not s.is_ready], issued=issued[:ISSUED_PER_PAGE],
+                           page=page, older=older, issued_count=issued_count, form=EmptyForm(),
                            reasons=list(RevocationReason), stages=STAGES, recommendations=RECOMMENDATIONS,
                            open_concerns=open_concerns,
                            revoked=_revoked_reasons([s.enrollment.user_id for s in standings]),

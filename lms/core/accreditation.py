@@ -175,10 +175,12 @@ def standings(enrollments: list[Enrollment], course: Course, now: datetime) -> l
 
     A fixed number of queries, whatever the number of trainees.
     """
+    # Holders first: in a programme that has run for years most men hold their certificate, and their
+    # progress need not be worked out at all.
+    holders = _holders([e.user_id for e in enrollments])
+    enrollments = [e for e in enrollments if e.user_id not in holders]
     progress = progress_for(enrollments, course, now)
     complete = [e for e in enrollments if progress[e.id].is_complete]
-    holders = _holders([e.user_id for e in complete])
-    complete = [e for e in complete if e.user_id not in holders]
     ids = [e.id for e in complete]
     acceptances, recommendations = _by_enrollment(ConductAcceptance, ids), _by_enrollment(Recommendation, ids, joinedload(Recommendation.recorded_by))
     open_counts, last_closed = _concerns_by_subject([e.user_id for e in complete])

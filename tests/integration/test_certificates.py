@@ -321,3 +321,36 @@ def test_open_badges_credential_and_its_vc_jwt_verify_with_the_published_key(cli
     Ed25519PublicKey.from_public_bytes(unb64(jwk["x"])).verify(unb64(signature_b64),
                                                                 f"{header_b64}.{payload_b64}".encode())
     assert client.get("/credentials/ABCD-EFGH-JKMN-PQRS.json").status_code == 404
+
+
+def test_the_coordinator_reads_issued_certificates_fifty_at_a_time_newest_first(client, auth, world):
+    """Each row carries its suspend and revoke forms: five hundred of them made a page of megabytes."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import insert
+
+    from lms.core.certificates.codes import new_code
+    from lms.models import User
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    people = [{"username": f"p{n}", "display_name": f"Promotor {n:02d}", "password_hash": "x", "role": "trainee",
+               "locale": "es", "is_active": True, "session_token": f"p-{n}"} for n in range(60)]
+    db.session.execute(insert(User), people)
+    ids = db.session.scalars(select(User.id).where(User.username.like("p%")).order_by(User.id)).all()
+    db.session.execute(insert(Certificate), [
+        {"code": new_code(), "user_id": uid, "cohort_id": world.cohort.id, "holder_name": f"Promotor {n:02d}",
+         "course_slug": "promotores", "course_title": "Curso", "issuer": "Municipio", "hours": 48, "locale": "es",
+         "completed_on": date(2026, 1, 1), "issued_on": date(2026, 1, 1) + timedelta(days=n),
+         "issued_dt": start + timedelta(days=n), "kid": "k", "token": "t", "content_version": "v",
+         "status": "valid"} for n, uid in enumerate(ids)])
+    db.session.commit()
+    auth.login("coordinadora")
+    first = client.get("/manage/certificates").get_data(as_text=True)
+    assert "Emitido (60)" in first
+    assert "Promotor 59" in first and "Promotor 10" in first and "Promotor 09" not in first
+    assert first.count('action="/manage/certificates/') - first.count("/manage/certificates/issue") <= 50 * 3
+    assert "Más antiguos" in first and "Más recientes" not in first
+    second = client.get("/manage/certificates?page=2").get_data(as_text=True)
+    assert "Promotor 09" in second and "Promotor 00" in second and "Promotor 10" not in second
+    assert "Más recientes" in second and "Más antiguos" not in second
+    beyond = client.get("/manage/certificates?page=9")
+    assert beyond.status_code == 200 and "Volver a los certificados más recientes" in beyond.get_data(as_text=True)
