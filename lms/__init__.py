@@ -31,15 +31,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     # millisecond each, for none.
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     # Its after-request hook writes rate-limit headers, which are off (RATELIMIT_HEADERS_ENABLED), and
-    # settles limits that count only some answers (``deduct_when``), which we do not use
-    # (tests/unit/test_request_floor.py holds both): another 20 µs on every request, for nothing.
-    # Flask-Login's after-request hook sets or clears a "remember me" cookie, which no login here asks for
-    # (logins are kept on the server, see lms/auth); reading the session for it on every answer also
-    # made every public answer vary by cookie.
-    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
+    # settles limits that count only some answers (``deduct_when``), which we do not use: another 20 µs
+    # on every request, for nothing. tests/integration/test_request_floor.py holds both conditions.
     if not app.config["RATELIMIT_HEADERS_ENABLED"]:
         app.after_request_funcs[None] = [hook for hook in app.after_request_funcs[None]
                                          if getattr(hook, "args", None) != (limiter,)]
+    # Flask-Login's after-request hook sets or clears a "remember me" cookie, which no login here asks for
+    # (logins are kept on the server, see lms/auth); reading the session for it on every answer also
+    # made every public answer vary by cookie. The same test checks that no login asks to be remembered.
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)
