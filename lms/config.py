@@ -34,6 +34,10 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     VERIFY_RATE_LIMIT = "120 per minute"
+    # A worker writes its public checks to the check log in batches (lms/checklog.py): this many rows, or
+    # once the oldest is this many seconds old.
+    VERIFICATION_LOG_BATCH = 20
+    VERIFICATION_LOG_WAIT = 1.0
     LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
 

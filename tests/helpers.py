@@ -37,6 +37,9 @@ def app_config(database_url: str, instance) -> dict:
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Each public check is written with its own request, so a test sees it at once and no app leaves
+        # rows behind; tests/integration/test_check_log.py sets batches.
+        "VERIFICATION_LOG_BATCH": 1,
         "SERVER_NAME": "lms.test",
         "INSTANCE_PATH": str(instance),
     }

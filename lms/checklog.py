@@ -1,0 +1,82 @@
+"""The public check log, written in batches.
+
+Every public check of a certificate code adds a row: a hash of the code, the outcome, the channel and
+the time, never who asked (``lms.core.certificates.services.log_checks`` says what a row holds). It is
+the busiest write we have, and it is a statistics log: nothing in the app reads it back. Written a row
+per check, each check was a transaction of its own, which cost the verification API a quarter of its
+throughput (docs/performance.md).
+
+So a worker keeps the rows of its checks and writes them together, in one INSERT inside the transaction
+of the check that completes a batch: when it holds ``VERIFICATION_LOG_BATCH`` rows, or when its oldest
+row is ``VERIFICATION_LOG_WAIT`` seconds old, and when the worker exits. Each row keeps the moment of its
+own check. A worker killed outright loses at most one unwritten batch of this log, never a certificate
+or a grade; PostgreSQL's asynchronous commit of these rows could already lose the last fraction of a
+second. A bulk check writes its rows at once, as it always did.
+"""
+
+import atexit
+import threading
+import weakref
+from datetime import datetime
+
+from flask import Flask, current_app
+from sqlalchemy import insert
+from sqlalchemy import text as sql
+
+from lms.extensions import db
+from lms.models import VerificationCheck
+
+
+class CheckLog:
+    """One worker's unwritten check rows, for one app."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.pending: list[dict] = []
+        self.lock = threading.Lock()  # a threaded server (the development one) adds from several threads
+        _logs.add(self)
+
+    def add(self, rows: list[dict], now: datetime) -> None:
+        """Keep ``rows``; write everything kept, in the current transaction, once a batch is due."""
+        config = self.app.config
+        with self.lock:
+            self.pending.extend(rows)
+            oldest = self.pending[0]["created_dt"] if self.pending else now
+            if (len(self.pending) < config["VERIFICATION_LOG_BATCH"]
+                    and (now - oldest).total_seconds() < config["VERIFICATION_LOG_WAIT"]):
+                return
+            due, self.pending = self.pending, []
+        write(due)  # committed by the caller, with the check that made the batch due
+
+    def write_pending(self) -> None:
+        """Write what is kept, in a transaction of its own (at exit, and for the tests)."""
+        with self.lock:
+            due, self.pending = self.pending, []
+        if due:
+            with self.app.app_context():
+                write(due)
+                db.session.commit()
+
+
+# Every app's log, to be written at exit (weakly held: the tests make an app each).
+_logs: "weakref.WeakSet[CheckLog]" = weakref.WeakSet()
+atexit.register(lambda: [log.write_pending() for log in list(_logs)])
+
+
+def write(rows: list[dict]) -> None:
+    """Add ``rows`` to the check log now, in the current transaction (to be committed by the caller)."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sql("SET LOCAL synchronous_commit TO OFF"))  # only this transaction's commit
+    connection.execute(insert(VerificationCheck), rows)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["checklog"] = CheckLog(app)
+
+
+def add(rows: list[dict], now: datetime) -> None:
+    """Log the rows of public checks of one code, written with the worker's next batch."""
+    current_app.extensions["checklog"].add(rows, now)
