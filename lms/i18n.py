@@ -53,7 +53,11 @@ def page_gettext() -> dict:
     @pass_context
     def gettext(context, string: str, **variables) -> str:
         text = catalog_now.ugettext(string)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        # Most strings have no placeholder: formatting them only to get the same text back cost 1.5 µs
+        # each (Markup wraps its arguments to escape them). A "%%" is still formatted to "%".
+        return text % variables if variables or "%" in text else text
 
     @pass_context
     def ngettext(context, singular: str, plural: str, num: int, **variables) -> str:

@@ -98,6 +98,11 @@ def test_a_translated_string_is_escaped_and_formatted_as_jinja_would(app):
     with app.test_request_context("/"):
         shown = render_template_string("{{ _('Hello %(name)s', name=name) }}", name="<b>Ana</b>")
     assert "&lt;b&gt;Ana&lt;/b&gt;" in shown and "<b>" not in shown
+    with app.test_request_context("/"):
+        # No placeholder and no argument: the text as it is, trusted like any translation (Markup, as
+        # Jinja's own gettext gives it); "%%" still means "%".
+        plain = render_template_string("{{ _('Log out') }}|{{ _('100%% done') }}|{{ _('<b>') }}")
+    assert plain == "Salir|100% done|<b>", plain
 
 
 def test_a_header_a_view_sets_itself_is_kept_and_the_others_are_added(database_url, tmp_path):
