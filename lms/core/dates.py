@@ -14,8 +14,9 @@ moment with its offset, ``2026-12-01T23:30:00-05:00`` (``lima_iso``).
 """
 
 from datetime import date, datetime
+from functools import lru_cache
 
-from babel.dates import format_date as babel_format_date
+from babel.dates import format_date
 from flask_babel import get_locale
 
 from lms.core.calendar import LIMA
@@ -38,6 +39,12 @@ def lima_iso(moment: datetime | None) -> str | None:
 
 def _locale(locale: str | None) -> str:
     return locale or str(get_locale() or "es")
+
+
+@lru_cache(maxsize=4096)
+def babel_format_date(day: date, format: str, locale: str) -> str:  # noqa: A002 (Babel's name)
+    """Babel's long and full dates, remembered: 11-17 µs each, and a worker shows the same few weeks' dates."""
+    return format_date(day, format, locale=locale)
 
 
 def long_date(value: date | datetime | None, locale: str | None = None) -> str:

@@ -201,26 +201,33 @@ def _present_share(weeks: list[WeekProgress]) -> float:
 
 
 # Everything progress needs from four tables, in one statement built once (it runs on every trainee
-# page): one round trip instead of four, which is most of what a read costs on PostgreSQL. Each row is
-# (kind, enrollment, week, status, best, passed, pending, used); a kind fills only its own columns.
+# page): one round trip instead of four, which is most of what a read costs on PostgreSQL. The database
+# merges the four into one row per trainee and week (each table has at most one row, or one group of
+# attempts, per trainee and week), so a 300-trainee gradebook reads 3,600 rows rather than 14,400:
+# (enrollment, week, opened, best, passed, pending, used, reflection, attendance).
 _IDS = bindparam("ids", expanding=True)
 _GRADED = QuizAttempt.status == AttemptStatus.GRADED.value
 _NO_TEXT, _NO_NUMBER, _NO_INT = null().cast(String), null().cast(Float), null().cast(Integer)
-_PROGRESS = union_all(
-    select(literal("lesson"), LessonView.enrollment_id, LessonView.week, _NO_TEXT, _NO_NUMBER, _NO_INT,
-           _NO_INT, _NO_INT).where(LessonView.enrollment_id.in_(_IDS)),
-    select(literal("quiz"), QuizAttempt.enrollment_id, QuizAttempt.week, _NO_TEXT,
+_FOUND = union_all(
+    select(LessonView.enrollment_id.label("enrollment"), LessonView.week.label("week"), literal(1).label("opened"),
+           _NO_NUMBER.label("best"), _NO_INT.label("passed"), _NO_INT.label("pending"), _NO_INT.label("used"),
+           _NO_TEXT.label("reflection"), _NO_TEXT.label("attendance"))
+    .where(LessonView.enrollment_id.in_(_IDS)),
+    select(QuizAttempt.enrollment_id, QuizAttempt.week, _NO_INT,
            func.max(case((_GRADED, QuizAttempt.percent))),
            func.max(case((_GRADED & QuizAttempt.is_passed, 1), else_=0)),
            func.max(case((QuizAttempt.status == AttemptStatus.PENDING.value, 1), else_=0)),
-           func.sum(case((QuizAttempt.status != AttemptStatus.DRAFT.value, 1), else_=0)))
+           func.sum(case((QuizAttempt.status != AttemptStatus.DRAFT.value, 1), else_=0)), _NO_TEXT, _NO_TEXT)
     .where(QuizAttempt.enrollment_id.in_(_IDS))
     .group_by(QuizAttempt.enrollment_id, QuizAttempt.week),
-    select(literal("reflection"), Reflection.enrollment_id, Reflection.week, Reflection.status, _NO_NUMBER,
-           _NO_INT, _NO_INT, _NO_INT).where(Reflection.enrollment_id.in_(_IDS)),
-    select(literal("attendance"), Attendance.enrollment_id, Attendance.week, Attendance.status, _NO_NUMBER,
-           _NO_INT, _NO_INT, _NO_INT).where(Attendance.enrollment_id.in_(_IDS)),
-)
+    select(Reflection.enrollment_id, Reflection.week, _NO_INT, _NO_NUMBER, _NO_INT, _NO_INT, _NO_INT,
+           Reflection.status, _NO_TEXT).where(Reflection.enrollment_id.in_(_IDS)),
+    select(Attendance.enrollment_id, Attendance.week, _NO_INT, _NO_NUMBER, _NO_INT, _NO_INT, _NO_INT, _NO_TEXT,
+           Attendance.status).where(Attendance.enrollment_id.in_(_IDS)),
+).subquery()
+_PROGRESS = (select(_FOUND.c.enrollment, _FOUND.c.week, *(func.max(column) for column in list(_FOUND.c)[2:]))
+             .group_by(_FOUND.c.enrollment, _FOUND.c.week))
+_NOTHING = (None, None, None, None, None, None, None)  # a week he has not touched
 
 
 def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
@@ -236,16 +243,7 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
         overrides = overrides_for({e.cohort_id for e in enrollments})
 
     # Plain tuples as keys: hashing SQLAlchemy rows costs more than the rest of this function.
-    opened, attempts, reflections, attendance = set(), {}, {}, {}
-    for kind, e, w, status, best, passed, pending, used in _rows(_PROGRESS, ids):
-        if kind == "lesson":
-            opened.add((e, w))
-        elif kind == "quiz":
-            attempts[e, w] = (best, bool(passed), bool(pending), int(used or 0))
-        elif kind == "reflection":
-            reflections[e, w] = status
-        else:
-            attendance[e, w] = status
+    found = {(e, w): values for e, w, *values in _rows(_PROGRESS, ids)}
 
     surveys = phases_done(ids, course) if course.surveys_required and course.surveys else {}
     calendars = {}  # the weeks' opening is the same for everyone in a cohort: work it out once per cohort
@@ -256,26 +254,25 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
                 w.number: (week_is_open(cohort, w.number, now, dates), week_opens_at(cohort, w.number, dates))
                 for w in course.weeks}
     phases = {w.number: week_phase(w.number, course) for w in course.weeks}
-    no_attempt = (None, False, False, 0)
     result = {}
     for enrollment in enrollments:
         calendar = calendars[enrollment.cohort_id]
         weeks = []
         for week in course.weeks:
-            key = (enrollment.id, week.number)
-            best, passed, pending, used = attempts.get(key, no_attempt)
+            opened, best, passed, pending, used, reflection, attendance = found.get(
+                (enrollment.id, week.number), _NOTHING)
             is_open, opens_at = calendar[week.number]
             weeks.append(WeekProgress(
                 week=week.number,
                 is_open=is_open,
                 opens_at=opens_at,
-                lesson_opened=key in opened,
+                lesson_opened=bool(opened),
                 quiz_best_percent=best,
-                quiz_passed=passed,
-                quiz_pending=pending,
-                attempts_used=used,
-                reflection_status=reflections.get(key),
-                attendance=attendance.get(key),
+                quiz_passed=bool(passed),
+                quiz_pending=bool(pending),
+                attempts_used=int(used or 0),
+                reflection_status=reflection,
+                attendance=attendance,
                 attendance_counts=week.attendance_counts,
                 survey_pending=_survey_pending(surveys, enrollment.id, phases[week.number]),
                 before_joining=week.number < enrollment.first_week,
