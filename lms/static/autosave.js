@@ -16,6 +16,9 @@
   var words = status ? status.dataset : {};
   var timer = null;
   var native = false; // the next submit goes to the server as a plain form post
+  // Once the page is being left (a reload, a link), it keeps its copy whatever a save answers: the next
+  // page may have been drawn before that save reached the server, and would otherwise show the older text.
+  var leaving = false;
 
   function say(message) { if (status && message) { status.textContent = message; } }
 
@@ -46,7 +49,7 @@
 
   // Forget the copy only if it is what the server confirmed: typing may have gone on meanwhile.
   function forget(confirmed) {
-    if (kept() === confirmed) {
+    if (!leaving && kept() === confirmed) {
       try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
     }
   }
@@ -137,6 +140,7 @@
     event.preventDefault();
     if (submitter && submitter.value === "submit") { send(submitter); } else { save(); }
   });
+  window.addEventListener("beforeunload", function () { leaving = true; });
   window.addEventListener("offline", function () { say(words.offline); });
   window.addEventListener("online", function () {
     if (kept()) {

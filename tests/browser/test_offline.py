@@ -122,6 +122,57 @@ def test_reflection_written_offline_is_kept_and_sent_once(phone, live_server):
     expect(page.locator(".flash.info")).to_contain_text("tiene 22 palabras")
 
 
+def test_a_reload_while_the_kept_copy_is_being_saved_shows_the_whole_text(phone, live_server):
+    """Back online, the phone saves what it kept, and he reloads at that very moment.
+
+    The reload can be answered with the older draft while the save's answer, reaching the page being
+    left, makes the phone forget its copy: the new page would then show only what was saved before the
+    connection dropped, and his next save would overwrite the rest on the server too.
+    """
+    context, page = phone
+    week = QUIZ_WEEK  # its reflection is not written yet; week 4's is the test above's
+    url = f"{live_server.url}/weeks/{week}/reflection"
+    page.goto(url)
+    first = "Hoy conversé con mi hermano sobre cómo nos criaron."
+    second = " Nos dimos cuenta de que a los dos nos enseñaron a no llorar."
+    box = page.locator("textarea[name=text]")
+    box.fill(first)
+    expect(page.locator(".autosave-status")).to_have_text("Borrador guardado.")
+    context.set_offline(True)
+    box.press("End")
+    box.type(second)
+
+    # Hold the first save and the first page load, so they reach the phone in the worst order.
+    held = {"POST": [], "GET": []}
+
+    def hold_first(route):
+        pile = held[route.request.method]
+        if pile:
+            route.continue_()
+        else:
+            pile.append(route)
+
+    def wait_for(method):
+        for _ in range(100):
+            if held[method]:
+                return held[method][0]
+            page.wait_for_timeout(50)
+        raise AssertionError(f"no {method} to {url}")
+
+    context.route(url, hold_first)  # the context: the service worker fetches the page itself
+    context.set_offline(False)  # the page saves its copy: that request is held
+    save = wait_for("POST")
+    page.evaluate("location.reload()")  # he reloads: that request is held too
+    reload = wait_for("GET")
+    older = reload.fetch()  # the server still has only the first sentence
+    save.continue_()  # now the save reaches the server, and its answer the page he is leaving
+    page.wait_for_timeout(500)
+    reload.fulfill(response=older)
+    page.wait_for_load_state()
+    expect(box).to_have_value(first + second)
+    context.unroute(url)
+
+
 def test_answers_that_never_reached_the_server_are_put_back_on_the_next_visit(phone, live_server):
     context, page = phone
     week = 4
