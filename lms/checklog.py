@@ -9,8 +9,8 @@ throughput (docs/performance.md).
 So a worker keeps the rows of its checks and writes them together, in one INSERT inside the transaction
 of the check that completes a batch: when it holds ``VERIFICATION_LOG_BATCH`` rows, or when its oldest
 row is ``VERIFICATION_LOG_WAIT`` seconds old, and when the worker exits. Each row keeps the moment of its
-own check. A worker killed outright loses at most one unwritten batch of this log, never a certificate
-or a grade; PostgreSQL's asynchronous commit of these rows could already lose the last fraction of a
+own check. A worker killed outright loses at most one unwritten batch of this log, and so does a check
+that fails after it took the batch (its transaction is rolled back); never a certificate or a grade: PostgreSQL's asynchronous commit of these rows could already lose the last fraction of a
 second. A bulk check writes its rows at once, as it always did.
 """
 
@@ -38,12 +38,13 @@ class CheckLog:
 
     def add(self, rows: list[dict], now: datetime) -> None:
         """Keep ``rows``; write everything kept, in the current transaction, once a batch is due."""
+        if not rows:
+            return
         config = self.app.config
         with self.lock:
             self.pending.extend(rows)
-            oldest = self.pending[0]["created_dt"] if self.pending else now
             if (len(self.pending) < config["VERIFICATION_LOG_BATCH"]
-                    and (now - oldest).total_seconds() < config["VERIFICATION_LOG_WAIT"]):
+                    and (now - self.pending[0]["created_dt"]).total_seconds() < config["VERIFICATION_LOG_WAIT"]):
                 return
             due, self.pending = self.pending, []
         write(due)  # committed by the caller, with the check that made the batch due
@@ -60,7 +61,12 @@ class CheckLog:
 
 # Every app's log, to be written at exit (weakly held: the tests make an app each).
 _logs: "weakref.WeakSet[CheckLog]" = weakref.WeakSet()
-atexit.register(lambda: [log.write_pending() for log in list(_logs)])
+
+
+@atexit.register
+def _write_every_log() -> None:
+    for log in list(_logs):
+        log.write_pending()
 
 
 def write(rows: list[dict]) -> None:

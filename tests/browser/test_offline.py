@@ -44,6 +44,18 @@ def sent_versions(live, week: int) -> list[str]:
     return live.run(texts)
 
 
+def write_then_lose_connection(context, page, url: str, first: str, second: str):
+    """He writes ``first`` (autosaved), loses the connection and adds ``second``; the reflection's box."""
+    page.goto(url)
+    box = page.locator("textarea[name=text]")
+    box.fill(first)
+    expect(page.locator(".autosave-status")).to_have_text("Borrador guardado.")
+    context.set_offline(True)
+    box.press("End")
+    box.type(second)
+    return box
+
+
 @pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(viewport=PHONE)
@@ -96,16 +108,10 @@ def test_quiz_answered_offline_is_kept_and_sent_once(phone, live_server):
 
 def test_reflection_written_offline_is_kept_and_sent_once(phone, live_server):
     context, page = phone
-    page.goto(f"{live_server.url}/weeks/{REFLECTION_WEEK}/reflection")
     first = "Esta semana hablé con mi pareja sobre quién decide en la casa."
     second = " Le pregunté qué piensa ella, y la escuché sin interrumpir."
-    box = page.locator("textarea[name=text]")
-    box.fill(first)
-    expect(page.locator(".autosave-status")).to_have_text("Borrador guardado.")
-
-    context.set_offline(True)
-    box.press("End")
-    box.type(second)
+    box = write_then_lose_connection(context, page, f"{live_server.url}/weeks/{REFLECTION_WEEK}/reflection",
+                                     first, second)
     page.get_by_role("button", name="Enviar a mi facilitador").click()
     expect(page.locator("#offline-notice")).to_contain_text(HELD)
     assert sent_versions(live_server, REFLECTION_WEEK) == []
@@ -132,15 +138,9 @@ def test_a_reload_while_the_kept_copy_is_being_saved_shows_the_whole_text(phone,
     context, page = phone
     week = QUIZ_WEEK  # its reflection is not written yet; week 4's is the test above's
     url = f"{live_server.url}/weeks/{week}/reflection"
-    page.goto(url)
     first = "Hoy conversé con mi hermano sobre cómo nos criaron."
     second = " Nos dimos cuenta de que a los dos nos enseñaron a no llorar."
-    box = page.locator("textarea[name=text]")
-    box.fill(first)
-    expect(page.locator(".autosave-status")).to_have_text("Borrador guardado.")
-    context.set_offline(True)
-    box.press("End")
-    box.type(second)
+    box = write_then_lose_connection(context, page, url, first, second)
 
     # Hold the first save and the first page load, so they reach the phone in the worst order.
     held = {"POST": [], "GET": []}
