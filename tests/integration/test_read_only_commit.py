@@ -1,0 +1,128 @@
+"""A request that only read ends its transaction with COMMIT; anything that wrote or failed still rolls back.
+
+On PostgreSQL, psycopg forgets its prepared statements at every ROLLBACK, and every request used to
+end with one, so no query was ever prepared (issue 24). A read-only transaction is over the same way
+with either command. These stories hold the line between the two: nothing a failed or abandoned
+request did may be kept. They run on both databases with the setting switched on; it is on by default
+only for psycopg (lms/database.py).
+
+Requests here run without the test's own app context, as in production, so each one ends its
+transaction when its context ends.
+"""
+
+import pytest
+from flask import abort
+from helpers import AuthActions, app_config
+from sqlalchemy import event, text, update
+
+from lms import create_app
+from lms.extensions import db
+from lms.models import User
+
+
+@pytest.fixture
+def served(database_url, tmp_path, world):
+    """A second app on the same database, with a few routes that write and then give up, and the list of
+    how each of its transactions ended."""
+    config = app_config(database_url, tmp_path / "served")
+    config["COMMIT_READ_ONLY_TRANSACTIONS"] = True
+    app = create_app(config)
+    trainee_id = world.trainee.id
+
+    @app.get("/test/rename-then-refuse")
+    def rename_then_refuse():
+        db.session.execute(update(User).where(User.id == trainee_id).values(display_name="Cambiado"))
+        abort(409)
+
+    @app.get("/test/rename-without-saving")
+    def rename_without_saving():
+        db.session.get(User, trainee_id).display_name = "Cambiado"
+        return "not saved"
+
+    @app.get("/test/rename-then-fail")
+    def rename_then_fail():
+        db.session.execute(update(User).where(User.id == trainee_id).values(display_name="Cambiado"))
+        raise RuntimeError("the view failed")
+
+    @app.get("/test/prepared")
+    def prepared():
+        return {"statements": list(db.session.scalars(text("SELECT statement FROM pg_prepared_statements")))}
+
+    ends = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "commit", lambda connection: ends.append("COMMIT"))
+    event.listen(engine, "rollback", lambda connection: ends.append("ROLLBACK"))
+    app.ends = ends
+    yield app
+    engine.dispose()
+
+
+def _display_name(world) -> str:
+    db.session.expire_all()
+    return db.session.get(User, world.trainee.id).display_name
+
+
+def test_a_page_that_only_reads_ends_with_commit(served, world):
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    for path in ("/healthz", "/", "/weeks/2"):
+        served.ends.clear()
+        assert client.get(path).status_code in (200, 302)
+        assert served.ends and set(served.ends) == {"COMMIT"}, f"{path} ended with {served.ends}"
+
+
+def test_a_request_that_wrote_and_was_refused_keeps_nothing(served, world):
+    client = served.test_client()
+    served.ends.clear()
+    assert client.get("/test/rename-then-refuse").status_code == 409
+    assert served.ends == ["ROLLBACK"]
+    assert _display_name(world) == "José Ñahui"
+
+
+def test_a_change_never_saved_is_not_committed_by_the_end_of_the_request(served, world):
+    client = served.test_client()
+    served.ends.clear()
+    assert client.get("/test/rename-without-saving").text == "not saved"
+    assert served.ends == ["ROLLBACK"]
+    assert _display_name(world) == "José Ñahui"
+
+
+def test_a_request_that_wrote_and_then_failed_keeps_nothing(served, world):
+    client = served.test_client()
+    served.ends.clear()
+    assert client.get("/test/rename-then-fail").status_code == 500  # the error page
+    assert "COMMIT" not in served.ends
+    assert _display_name(world) == "José Ñahui"
+
+
+def test_a_lesson_opened_for_the_first_time_is_still_recorded(served, world):
+    """A page that writes commits its own work, as before; the end of the request only adds a COMMIT
+    where nothing was written."""
+    from lms.models import LessonView
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    assert client.get("/weeks/2").status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(LessonView)) == 1
+
+
+def test_on_postgresql_the_account_query_stays_prepared_from_one_request_to_the_next(served, world, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no prepared statements on a server to keep")
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    for _ in range(8):  # psycopg prepares a statement the sixth time it runs on a connection
+        client.get("/healthz")
+        client.get("/weeks/2")
+    statements = client.get("/test/prepared").get_json()["statements"]
+    assert any("FROM users JOIN login_sessions" in s for s in statements), statements
+
+
+def test_the_setting_follows_the_driver_unless_it_is_set(database_url, tmp_path):
+    from lms.database import _note_writes
+    app = create_app(app_config(database_url, tmp_path))
+    with app.app_context():
+        engine = db.engine
+    assert event.contains(engine, "before_cursor_execute", _note_writes) == (engine.dialect.driver == "psycopg")
+    engine.dispose()
