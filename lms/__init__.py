@@ -16,12 +16,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.sessions import CheckedCookieSessions
     app.session_interface = CheckedCookieSessions()
 
-    from lms import checklog, compression, database, i18n, logs, routing, security, templating
+    from lms import checklog, compression, database, i18n, logs, routing, security, templating, user_loader
     from lms.extensions import csrf, db, limiter, login_manager, migrate
     compression.init_app(app)  # first registered, so it runs after every other after-request hook
     routing.init_app(app)
     db.init_app(app)
     database.init_app(app)
+    user_loader.init_app(app)
     checklog.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)

@@ -1,16 +1,14 @@
-"""Database wiring: SQLite pragmas, the user loader, and how a request that only read ends its transaction."""
+"""Database wiring: SQLite pragmas, and how a request that only read ends its transaction."""
 
 import logging
 import re
-from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 
-from lms.extensions import db, login_manager
+from lms.extensions import db
 
 
 @event.listens_for(Engine, "connect")
@@ -25,46 +23,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    _load_accounts(app)
+    """On PostgreSQL (psycopg), or wherever COMMIT_READ_ONLY_TRANSACTIONS says so, a request that only read
+    ends with COMMIT (below)."""
     commit = app.config.get("COMMIT_READ_ONLY_TRANSACTIONS")
     with app.app_context():
         engines = list(db.engines.values())
     if commit or (commit is None and any(engine.dialect.driver == "psycopg" for engine in engines)):
         _end_reads_with_commit(app, engines)
 
-
-def _load_accounts(app: Flask) -> None:
-    from lms.clock import utcnow
-    from lms.models import Cohort, Enrollment, LoginSession, User
-
-    # Every request of a logged-in person runs this. A trainee's pages all need his enrollment, his
-    # cohort, its calendar and its workshops, so one query brings the five (a cohort has few weeks of
-    # its own, so the two collections multiply to a handful of rows), and checks that this device's login
-    # still stands on the server; the statement is built once, not per request.
-    cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
-    account = (select(User).join(LoginSession, LoginSession.user_id == User.id)
-               .where(User.session_token == bindparam("token"), User.is_active.is_(True),
-                      LoginSession.token_hash == bindparam("login"), LoginSession.created_dt > bindparam("since"))
-               .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops)))
-    lifetime = timedelta(days=app.config["LOGIN_LIFETIME_DAYS"])
-
-    @login_manager.user_loader
-    def load_user(cookie_id: str):
-        session_token, _, login_token = cookie_id.partition(".")
-        if not login_token:
-            return None  # a cookie from before logins were kept on the server
-        user = db.session.execute(account, {"token": session_token, "login": LoginSession.hash_token(login_token),
-                                            "since": utcnow() - lifetime}).unique().scalar_one_or_none()
-        if user is not None:
-            user.login_token = login_token
-        return user
-
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = None  # the login page itself says what to do
-    login_manager.session_protection = "basic"
-
-
-# ---------------------------------------------------------------- a request that only read
 
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 _WROTE = "lms.wrote"            # on a connection: its transaction sent something other than a SELECT
@@ -111,6 +77,7 @@ def _commit_what_only_read(exc) -> None:
     if (connection is None or connection.closed or not connection.in_transaction()
             or connection.info.get(_WROTE, True) or session.new or session.dirty or session.deleted):
         return  # nothing to end, or something to undo: Flask-SQLAlchemy's rollback does it
+    session.expire_on_commit = False  # the session ends here; the account objects stay as they were read
     try:
         session.commit()
     except SQLAlchemyError:  # nothing was written, so nothing is lost: the rollback that follows cleans up

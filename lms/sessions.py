@@ -6,7 +6,7 @@ largest fixed cost of a signed-in request after the account query. Here a worker
 checked, under the exact cookie, for that browser's next request. The age is checked again on every
 request, a cookie that differs by one byte is checked in full, and a change of secret key forgets
 everything kept. Whether the login still stands is not decided here: the user loader asks the
-database on every request (lms/database.py).
+database on every request (lms/user_loader.py).
 """
 
 import copy

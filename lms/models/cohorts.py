@@ -47,7 +47,7 @@ class Cohort(db.Model):
     )
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="cohort")
     # Read-only: the calendar service writes CohortWeek rows; this lets a trainee's request load them
-    # with his account (see lms.database.load_user) instead of asking again.
+    # with his account (see lms.user_loader) instead of asking again.
     week_dates: Mapped[list["CohortWeek"]] = relationship(viewonly=True, order_by="CohortWeek.week")
     # The same for the weeks with a workshop of their own (lms.core.workshops).
     own_workshops: Mapped[list["Workshop"]] = relationship(viewonly=True, order_by="Workshop.week")

@@ -1,0 +1,179 @@
+"""Flask-Login's user loader: who is signed in, asked of the database on every request.
+
+Every signed-in request runs one query. It finds the account by its session token and this device's
+login, and finds it only while the account is active and the login younger than LOGIN_LIFETIME_DAYS.
+A trainee's pages all need his enrollment, his cohort, its calendar and its workshops, so the same
+query brings their rows too.
+
+Building the five kinds of ORM objects from those rows was a third of a signed-in request's floor
+(issue 24, docs/performance.md). So each worker thread keeps the objects it built for a login, with
+the values they were built from. It uses them again when the query returns exactly those values and
+the objects are still as they were loaded. That means nothing expired by a commit, nothing changed in
+memory, nothing else loaded onto them, and no other copy of them in the session. Anything else builds
+them again from the database. The query, and so every check it makes, still runs on every request.
+"""
+
+import threading
+from collections import OrderedDict
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import joinedload
+
+from lms.clock import utcnow
+from lms.extensions import db, login_manager
+from lms.models import Cohort, CohortWeek, Enrollment, LoginSession, User, Workshop
+
+KEPT_PER_THREAD = 512  # logins a worker thread remembers; the oldest is forgotten first
+
+# The five kinds of objects, each with its mapped columns in one order, used for the query's columns and
+# for what is compared.
+_KINDS = (User, Enrollment, Cohort, CohortWeek, Workshop)
+_COLUMNS = {kind: [(prop.key, prop.columns[0]) for prop in inspect(kind).column_attrs] for kind in _KINDS}
+_ATTRIBUTES = {kind: frozenset(inspect(kind).attrs.keys()) for kind in _KINDS}
+# Where each kind's values sit in a row of the plain query, and which of them is its id.
+_SLICES = []
+for _kind in _KINDS:
+    _start = sum(len(_COLUMNS[k]) for k in _KINDS[:_KINDS.index(_kind)])
+    _SLICES.append((_start, _start + len(_COLUMNS[_kind]),
+                    [c for _, c in _COLUMNS[_kind]].index(inspect(_kind).primary_key[0])))
+
+
+def _statements():
+    """The ORM statement that builds the objects, and the same rows as plain columns."""
+    login = ((User.session_token == bindparam("token")) & User.is_active.is_(True)
+             & (LoginSession.token_hash == bindparam("login")) & (LoginSession.created_dt > bindparam("since")))
+    cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
+    objects = (select(User).join(LoginSession, LoginSession.user_id == User.id).where(login)
+               .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops)))
+    columns = (select(*(column for kind in _KINDS for _, column in _COLUMNS[kind]))
+               .select_from(User).join(LoginSession, LoginSession.user_id == User.id)
+               .outerjoin(Enrollment, Enrollment.user_id == User.id)
+               .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id)
+               .outerjoin(CohortWeek, CohortWeek.cohort_id == Cohort.id)
+               .outerjoin(Workshop, Workshop.cohort_id == Cohort.id)
+               .where(login))
+    return objects, columns
+
+
+def _values(obj) -> tuple:
+    """An object's column values as loaded."""
+    loaded = inspect(obj).dict
+    return tuple(loaded[key] for key, _ in _COLUMNS[type(obj)])
+
+
+def _values_of_rows(rows) -> tuple:
+    """What the plain query found: each kind's objects as a set of their values (the two collections
+    multiply the rows, so one object's values come several times)."""
+    found = tuple(set() for _ in _KINDS)
+    for row in rows:
+        for values, (start, end, key) in zip(found, _SLICES):
+            if row[start + key] is not None:  # None: the outer join found nothing (no enrollment, no workshop)
+                values.add(tuple(row[start:end]))
+    return tuple(frozenset(values) for values in found)
+
+
+def _graph(user: User) -> list | None:
+    """The account and what its query loaded with it, read without loading anything; None if a part of
+    it is not loaded (the session already held some of these objects, half-loaded)."""
+    loaded = inspect(user).dict
+    if "enrollment" not in loaded:
+        return None
+    enrollment = loaded["enrollment"]
+    if enrollment is None:
+        return [user]  # staff: no enrollment
+    cohort = inspect(enrollment).dict.get("cohort")
+    calendar = inspect(cohort).dict if cohort is not None else {}
+    if "week_dates" not in calendar or "own_workshops" not in calendar:
+        return None
+    return [user, enrollment, cohort, *calendar["week_dates"], *calendar["own_workshops"]]
+
+
+def _values_of_objects(graph: list) -> tuple:
+    found = tuple(set() for _ in _KINDS)
+    for obj in graph:
+        found[_KINDS.index(type(obj))].add(_values(obj))
+    return tuple(frozenset(values) for values in found)
+
+
+def _as_loaded(obj, keys: frozenset, session) -> bool:
+    """The object is as its query left it, and the session holds no other copy of it."""
+    state = inspect(obj)
+    if state.modified or state.expired_attributes or state.deleted or state.was_deleted:
+        return False
+    if state.session_id is not None and state.session is not session:
+        return False  # still attached to another live session
+    if _ATTRIBUTES[type(obj)].intersection(state.dict) != keys:
+        return False  # something else was loaded onto it, and may be out of date
+    present = session.identity_map.get(state.key)
+    return present is None or present is obj
+
+
+class KnownAccounts(threading.local):
+    """The objects each login's query built, with the values they were built from, per worker thread."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+
+    def ready(self, key: str, session) -> tuple | None:
+        """What is kept for this login, if its objects are still as their query left them."""
+        entry = self.entries.get(key)
+        if entry is not None and not all(_as_loaded(obj, keys, session) for obj, keys in entry[1]):
+            del self.entries[key]
+            return None
+        return entry
+
+    def attach(self, key: str, entry: tuple, session) -> User:
+        self.entries.move_to_end(key)
+        graph = entry[1]
+        for obj, _ in graph:  # the calendar and workshops are view-only: adding the account does not bring them
+            session.add(obj)
+        return graph[0][0]
+
+    def keep(self, key: str, user: User) -> None:
+        graph = _graph(user)
+        if graph is None:
+            return
+        self.entries[key] = (_values_of_objects(graph),
+                             [(obj, _ATTRIBUTES[type(obj)].intersection(inspect(obj).dict)) for obj in graph])
+        self.entries.move_to_end(key)
+        while len(self.entries) > KEPT_PER_THREAD:
+            self.entries.popitem(last=False)
+
+    def forget(self, key: str) -> None:
+        self.entries.pop(key, None)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page itself says what to do
+    login_manager.session_protection = "basic"
+    objects, columns = _statements()  # built once, not per request
+    lifetime = timedelta(days=app.config["LOGIN_LIFETIME_DAYS"])
+    known = KnownAccounts()
+    app.extensions["known_accounts"] = known
+
+    @login_manager.user_loader
+    def load_user(cookie_id: str):
+        session_token, _, login_token = cookie_id.partition(".")
+        if not login_token:
+            return None  # a cookie from before logins were kept on the server
+        params = {"token": session_token, "login": LoginSession.hash_token(login_token),
+                  "since": utcnow() - lifetime}
+        session = db.session()
+        kept = known.ready(cookie_id, session)
+        if kept is not None:
+            rows = session.connection().execute(columns, params).all()
+            if not rows:
+                known.forget(cookie_id)
+                return None
+            if _values_of_rows(rows) == kept[0]:
+                return known.attach(cookie_id, kept, session)
+        user = session.execute(objects, params).unique().scalar_one_or_none()
+        if user is None:
+            known.forget(cookie_id)
+            return None
+        user.login_token = login_token
+        known.keep(cookie_id, user)
+        return user

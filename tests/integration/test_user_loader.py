@@ -1,0 +1,139 @@
+"""Who is signed in, asked of the database on every request, even when the objects are used again.
+
+A worker keeps the account objects it built for a login and uses them again while the account query
+returns the same values (lms/user_loader.py, issue 24). These stories are the ways that could go
+wrong. An account closed, a login ended, a role, a cohort, a calendar or a name changed by someone
+else must all show on the very next request. So must anything a page changed without saving, or loaded
+onto the account.
+
+Requests run without the test's own app context, as in production, so each has its own database
+session; the changes are made through the test's session, as another worker would make them.
+"""
+
+import pytest
+from flask_login import current_user
+from helpers import AuthActions, app_config
+from sqlalchemy import delete, event, update
+
+from lms import create_app, user_loader
+from lms.extensions import db
+from lms.models import Cohort, LoginSession, Role, User, Workshop
+
+
+@pytest.fixture
+def served(database_url, tmp_path, world):
+    app = create_app(app_config(database_url, tmp_path / "served"))
+
+    @app.get("/test/rename-in-memory")
+    def rename_in_memory():
+        current_user.display_name = "Otro Nombre"  # never saved
+        return "renamed"
+
+    @app.get("/test/facilitators")
+    def facilitators():
+        return ", ".join(f.display_name for f in current_user.enrollment.cohort.facilitators)
+
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def jose(served):
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    assert "José Ñahui" in client.get("/").text
+    return client
+
+
+def _change(statement) -> None:
+    """A change made elsewhere (another worker, a coordinator), committed."""
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def _kept(served) -> dict:
+    return served.extensions["known_accounts"].entries
+
+
+def test_a_second_page_uses_the_kept_objects_and_still_asks_the_database(served, jose):
+    jose.get("/weeks/2")  # the first opening is recorded, and its commit leaves the objects to be built again
+    jose.get("/weeks/2")
+    assert len(_kept(served)) == 1
+    kept_user = next(iter(_kept(served).values()))[1][0][0]
+    with served.app_context():
+        engine = db.engine
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert jose.get("/weeks/2").status_code == 200
+    assert len(statements) == 2, "the account query and the lesson's own, no second account query"
+    assert "login_sessions" in statements[0]
+    assert next(iter(_kept(served).values()))[1][0][0] is kept_user
+
+
+def test_an_account_closed_elsewhere_is_signed_out_on_its_next_request(served, world, jose):
+    _change(update(User).where(User.id == world.trainee.id).values(is_active=False))
+    response = jose.get("/")
+    assert response.status_code == 302 and "/login" in response.location
+    assert not _kept(served)
+
+
+def test_a_login_ended_elsewhere_is_signed_out_on_its_next_request(served, world, jose):
+    _change(delete(LoginSession).where(LoginSession.user_id == world.trainee.id))
+    response = jose.get("/weeks/2")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_trainee_moved_to_another_cohort_sees_it_on_his_next_page(served, world, jose):
+    from lms.models import Enrollment
+    _change(update(Enrollment).where(Enrollment.user_id == world.trainee.id).values(cohort_id=world.other_cohort.id))
+    home = jose.get("/").text
+    assert "Grupo B" in home and "Grupo A" not in home
+
+
+def test_a_new_role_applies_on_the_next_request(served, world, jose):
+    _change(update(User).where(User.id == world.trainee.id).values(role=str(Role.FACILITATOR)))
+    response = jose.get("/")
+    assert response.status_code == 302 and response.location.endswith("/facilitate/")
+
+
+def test_a_name_changed_elsewhere_shows_at_once(served, world, jose):
+    _change(update(User).where(User.id == world.trainee.id).values(display_name="José Ñahui Quispe"))
+    assert "José Ñahui Quispe" in jose.get("/").text
+
+
+def test_a_workshop_moved_by_the_coordination_shows_on_the_next_lesson(served, world, jose):
+    for path in ("/weeks/2", "/weeks/3", "/"):  # lessons opened before: reading one again writes nothing
+        jose.get(path)
+    _change(update(Cohort).where(Cohort.id == world.cohort.id).values(workshop_place="Casa de la Juventud"))
+    assert "Casa de la Juventud" in jose.get("/weeks/2").text
+    week = jose.get("/weeks/3").text
+    jose.get("/")
+    db.session.add(Workshop(cohort_id=world.cohort.id, week=3, held_on=world.cohort.start_date,
+                            place="Parroquia San Martín"))
+    db.session.commit()
+    assert "Parroquia San Martín" not in week
+    assert "Parroquia San Martín" in jose.get("/weeks/3").text
+
+
+def test_a_change_a_page_made_without_saving_does_not_reach_the_next_request(served, jose):
+    assert jose.get("/test/rename-in-memory").text == "renamed"
+    home = jose.get("/").text
+    assert "José Ñahui" in home and "Otro Nombre" not in home
+
+
+def test_what_a_page_loaded_onto_the_account_is_asked_again(served, world, make_user, jose):
+    assert jose.get("/test/facilitators").text == "Ana Facilitadora"
+    new = make_user("facilitador-c", Role.FACILITATOR, display_name="Carla Facilitadora")
+    world.cohort.facilitators.append(new)
+    db.session.commit()
+    assert jose.get("/test/facilitators").text == "Ana Facilitadora, Carla Facilitadora"
+
+
+def test_a_worker_keeps_a_bounded_number_of_logins(served, world, monkeypatch):
+    monkeypatch.setattr(user_loader, "KEPT_PER_THREAD", 2)
+    for username in ("jose", "carlos", "facilitadora"):
+        client = served.test_client()
+        AuthActions(client).login(username)
+        client.get("/")
+    assert len(_kept(served)) == 2
