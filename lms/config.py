@@ -13,6 +13,9 @@ class Config:
     # SQLite in the instance folder unless LMS_DATABASE_URL says otherwise (set in create_app).
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A request that only read ends its transaction with COMMIT rather than ROLLBACK, so that psycopg keeps
+    # its prepared statements (lms/database.py). None: on for PostgreSQL, off for SQLite, where it changes nothing.
+    COMMIT_READ_ONLY_TRANSACTIONS: bool | None = None
     COURSES_DIR = str(Path(__file__).resolve().parent.parent / "courses")
     COURSE_SLUG = "promotores"
 

@@ -32,12 +32,19 @@ KEPT_PER_THREAD = 512  # logins a worker thread remembers; the oldest is forgott
 _KINDS = (User, Enrollment, Cohort, CohortWeek, Workshop)
 _COLUMNS = {kind: [(prop.key, prop.columns[0]) for prop in inspect(kind).column_attrs] for kind in _KINDS}
 _ATTRIBUTES = {kind: frozenset(inspect(kind).attrs.keys()) for kind in _KINDS}
-# Where each kind's values sit in a row of the plain query, and which of them is its id.
-_SLICES = []
-for _kind in _KINDS:
-    _start = sum(len(_COLUMNS[k]) for k in _KINDS[:_KINDS.index(_kind)])
-    _SLICES.append((_start, _start + len(_COLUMNS[_kind]),
-                    [c for _, c in _COLUMNS[_kind]].index(inspect(_kind).primary_key[0])))
+
+
+def _slices() -> list[tuple[int, int, int]]:
+    """Where each kind's values sit in a row of the plain query, and which of them is its id."""
+    slices, start = [], 0
+    for kind in _KINDS:
+        columns = [column for _, column in _COLUMNS[kind]]
+        slices.append((start, start + len(columns), columns.index(inspect(kind).primary_key[0])))
+        start += len(columns)
+    return slices
+
+
+_SLICES = _slices()
 
 
 def _statements():
@@ -135,8 +142,11 @@ class KnownAccounts(threading.local):
         graph = _graph(user)
         if graph is None:
             return
-        self.entries[key] = (_values_of_objects(graph),
-                             [(obj, _ATTRIBUTES[type(obj)].intersection(inspect(obj).dict)) for obj in graph])
+        try:
+            values = _values_of_objects(graph)
+        except KeyError:  # a column not loaded: the session held the object half-loaded
+            return
+        self.entries[key] = (values, [(obj, _ATTRIBUTES[type(obj)].intersection(inspect(obj).dict)) for obj in graph])
         self.entries.move_to_end(key)
         while len(self.entries) > KEPT_PER_THREAD:
             self.entries.popitem(last=False)
