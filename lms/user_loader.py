@@ -133,10 +133,12 @@ class KnownAccounts(threading.local):
 
     def attach(self, key: str, entry: tuple, session) -> User:
         self.entries.move_to_end(key)
-        graph = entry[1]
-        for obj, _ in graph:  # the calendar and workshops are view-only: adding the account does not bring them
+        user, *_ = graph = [obj for obj, _ in entry[1]]
+        # Adding the account brings its enrollment and cohort along; the calendar and the workshops are
+        # view-only, so they come one by one.
+        for obj in [user, *graph[3:]]:
             session.add(obj)
-        return graph[0][0]
+        return user
 
     def keep(self, key: str, user: User) -> None:
         graph = _graph(user)
