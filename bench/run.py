@@ -2,7 +2,8 @@
 
 For each database: a fresh database with `flask lms demo --scale 100` (100 cohorts of 30) plus one
 cohort of 300 trainees; then wrk (2 threads, 16 connections, 10 s) on each page, the same load on a
-hello-world — our ceiling — and a few timings done in-process (bulk verification, PDF).
+hello-world — our ceiling, served first and again last, the higher of the two counting — and a few
+timings done in-process (bulk verification, PDF).
 Results: a JSON file in bench/results/ and a Markdown table printed for docs/performance.md.
 Not a test: numbers depend on the machine; the date and machine are recorded with them.
 """
@@ -29,6 +30,7 @@ APP_PORT, HELLO_PORT, FLOOR_PORT = 8101, 8100, 8102
 DURATION, CONNECTIONS, THREADS = "10s", 16, 2
 PASSWORD = "bench-clave-2026"
 ALONE = "gradebook, 300 trainees, 1 connection"
+HELLO_AGAIN = "hello-world again, after the pages"
 SUBMIT = "quiz submit (POST, scored)"
 FLOOR = "signed-in floor (account query only)"
 STATISTICS = "quiz statistics, week 1, every cohort (3,300 trainees)"
@@ -332,7 +334,12 @@ def bench_backend(backend: str) -> dict:
             results[SUBMIT].update(drafts=drafts, submitted=submitted(submit_cohort, env))
             wait_idle(app)
             results[ALONE] = wrk(gradebook, coordinator.cookie, connections=1)
-            ceiling = results["hello-world (ceiling)"]["rps"]
+            # The ceiling is served again after the pages, and the higher of the two counts. One 10-second
+            # sample of it has ranged from 2,500 to 5,800 requests/s on this machine in an afternoon, and a
+            # slow one flatters every ratio of its run (docs/performance.md).
+            wait_idle(app, hello, floor)
+            results[HELLO_AGAIN] = wrk(f"http://127.0.0.1:{HELLO_PORT}/")
+            ceiling = max(results["hello-world (ceiling)"]["rps"], results[HELLO_AGAIN]["rps"])
             for r in results.values():
                 r["ratio"] = round(r["rps"] / ceiling, 2)
             wait_idle(app)
