@@ -30,6 +30,7 @@ APP_PORT, HELLO_PORT, FLOOR_PORT = 8101, 8100, 8102
 DURATION, CONNECTIONS, THREADS = "10s", 16, 2
 PASSWORD = "bench-clave-2026"
 ALONE = "gradebook, 300 trainees, 1 connection"
+HELLO = "hello-world (ceiling)"
 HELLO_AGAIN = "hello-world again, after the pages"
 SUBMIT = "quiz submit (POST, scored)"
 FLOOR = "signed-in floor (account query only)"
@@ -304,7 +305,7 @@ def bench_backend(backend: str) -> dict:
             submits, submit_cohort, drafts = submit_script(workdir / "submit", env)
             gradebook = f"{base}/facilitate/cohorts/{big}/gradebook"
             pages = {
-                "hello-world (ceiling)": (f"http://127.0.0.1:{HELLO_PORT}/", None, None),
+                HELLO: (f"http://127.0.0.1:{HELLO_PORT}/", None, None),
                 # The floor of any page that touches the database: one SELECT 1, no login, no template.
                 "health check (SELECT 1)": (f"{base}/healthz", None, None),
                 # The floor of any signed-in page: the session and the account query, then "ok" (bench/floor.py).
@@ -339,7 +340,7 @@ def bench_backend(backend: str) -> dict:
             # slow one flatters every ratio of its run (docs/performance.md).
             wait_idle(app, hello, floor)
             results[HELLO_AGAIN] = wrk(f"http://127.0.0.1:{HELLO_PORT}/")
-            ceiling = max(results["hello-world (ceiling)"]["rps"], results[HELLO_AGAIN]["rps"])
+            ceiling = max(results[HELLO]["rps"], results[HELLO_AGAIN]["rps"])
             for r in results.values():
                 r["ratio"] = round(r["rps"] / ceiling, 2)
             wait_idle(app)

@@ -10,7 +10,8 @@ So a worker keeps the rows of its checks and writes them together, in one INSERT
 of the check that completes a batch: when it holds ``VERIFICATION_LOG_BATCH`` rows, or when its oldest
 row is ``VERIFICATION_LOG_WAIT`` seconds old, and when the worker exits. Each row keeps the moment of its
 own check. A worker killed outright loses at most one unwritten batch of this log, and so does a check
-that fails after it took the batch (its transaction is rolled back); never a certificate or a grade: PostgreSQL's asynchronous commit of these rows could already lose the last fraction of a
+that fails after it took the batch (its transaction is rolled back). Neither ever loses a certificate or
+a grade, and PostgreSQL's asynchronous commit of these rows could already lose the last fraction of a
 second. A bulk check writes its rows at once, as it always did.
 """
 

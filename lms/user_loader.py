@@ -16,6 +16,7 @@ them again from the database. The query, and so every check it makes, still runs
 import threading
 from collections import OrderedDict
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import Flask
 from sqlalchemy import bindparam, inspect, select
@@ -117,28 +118,32 @@ def _as_loaded(obj, keys: frozenset, session) -> bool:
     return present is None or present is obj
 
 
+class Kept(NamedTuple):
+    values: tuple        # the column values the objects were built from, as _values_of_rows gives them
+    loaded: list         # each object, with the attributes its query loaded on it
+    to_add: list         # what a new session must be given: the account, which brings its enrollment and
+    #                      cohort along, and the view-only calendar and workshops, which it does not
+
+
 class KnownAccounts(threading.local):
     """The objects each login's query built, with the values they were built from, per worker thread."""
 
     def __init__(self):
-        self.entries = OrderedDict()
+        self.entries: OrderedDict[str, Kept] = OrderedDict()
 
-    def ready(self, key: str, session) -> tuple | None:
+    def ready(self, key: str, session) -> Kept | None:
         """What is kept for this login, if its objects are still as their query left them."""
-        entry = self.entries.get(key)
-        if entry is not None and not all(_as_loaded(obj, keys, session) for obj, keys in entry[1]):
+        kept = self.entries.get(key)
+        if kept is not None and not all(_as_loaded(obj, keys, session) for obj, keys in kept.loaded):
             del self.entries[key]
             return None
-        return entry
+        return kept
 
-    def attach(self, key: str, entry: tuple, session) -> User:
+    def attach(self, key: str, kept: Kept, session) -> User:
         self.entries.move_to_end(key)
-        user, *_ = graph = [obj for obj, _ in entry[1]]
-        # Adding the account brings its enrollment and cohort along; the calendar and the workshops are
-        # view-only, so they come one by one.
-        for obj in [user, *graph[3:]]:
+        for obj in kept.to_add:
             session.add(obj)
-        return user
+        return kept.to_add[0]
 
     def keep(self, key: str, user: User) -> None:
         graph = _graph(user)
@@ -148,7 +153,9 @@ class KnownAccounts(threading.local):
             values = _values_of_objects(graph)
         except KeyError:  # a column not loaded: the session held the object half-loaded
             return
-        self.entries[key] = (values, [(obj, _ATTRIBUTES[type(obj)].intersection(inspect(obj).dict)) for obj in graph])
+        loaded = [(obj, _ATTRIBUTES[type(obj)].intersection(inspect(obj).dict)) for obj in graph]
+        calendar = [obj for obj in graph if isinstance(obj, (CohortWeek, Workshop))]
+        self.entries[key] = Kept(values, loaded, [user, *calendar])
         self.entries.move_to_end(key)
         while len(self.entries) > KEPT_PER_THREAD:
             self.entries.popitem(last=False)
@@ -180,7 +187,7 @@ def init_app(app: Flask) -> None:
             if not rows:
                 known.forget(cookie_id)
                 return None
-            if _values_of_rows(rows) == kept[0]:
+            if _values_of_rows(rows) == kept.values:
                 return known.attach(cookie_id, kept, session)
         user = session.execute(objects, params).unique().scalar_one_or_none()
         if user is None:

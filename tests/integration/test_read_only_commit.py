@@ -119,7 +119,7 @@ def test_on_postgresql_the_account_query_stays_prepared_from_one_request_to_the_
     assert any("FROM users JOIN login_sessions" in s for s in statements), statements
 
 
-def test_the_setting_follows_the_driver_unless_it_is_set(database_url, tmp_path):
+def test_by_default_only_postgresql_ends_its_reads_with_commit(database_url, tmp_path):
     from lms.database import _note_writes
     app = create_app(app_config(database_url, tmp_path))
     with app.app_context():

@@ -60,7 +60,7 @@ def test_a_second_page_uses_the_kept_objects_and_still_asks_the_database(served,
     jose.get("/weeks/2")  # the first opening is recorded, and its commit leaves the objects to be built again
     jose.get("/weeks/2")
     assert len(_kept(served)) == 1
-    kept_user = next(iter(_kept(served).values()))[1][0][0]
+    kept_user = next(iter(_kept(served).values())).to_add[0]
     with served.app_context():
         engine = db.engine
     statements = []
@@ -68,7 +68,7 @@ def test_a_second_page_uses_the_kept_objects_and_still_asks_the_database(served,
     assert jose.get("/weeks/2").status_code == 200
     assert len(statements) == 2, "the account query and the lesson's own, no second account query"
     assert "login_sessions" in statements[0]
-    assert next(iter(_kept(served).values()))[1][0][0] is kept_user
+    assert next(iter(_kept(served).values())).to_add[0] is kept_user, "the account was built again"
 
 
 def test_an_account_closed_elsewhere_is_signed_out_on_its_next_request(served, world, jose):
