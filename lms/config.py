@@ -16,6 +16,8 @@ class Config:
     # A request that only read ends its transaction with COMMIT rather than ROLLBACK, so that psycopg keeps
     # its prepared statements (lms/database.py). None: on for PostgreSQL, off for SQLite, where it changes nothing.
     COMMIT_READ_ONLY_TRANSACTIONS: bool | None = None
+    # Parts of pages drawn once per worker and kept under the values they are drawn from (lms/fragments.py).
+    KEEP_FRAGMENTS = True
     COURSES_DIR = str(Path(__file__).resolve().parent.parent / "courses")
     COURSE_SLUG = "promotores"
 

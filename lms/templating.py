@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms import fragments
 from lms.charts import number
 from lms.content.markdown import render_user_markdown
 from lms.content.outline import outline
@@ -44,6 +45,7 @@ NAV = {
 
 
 def init_app(app: Flask) -> None:
+    fragments.init_app(app)
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     app.jinja_env.globals["error_list"] = error_list  # the summary of a form's errors: _macros.error_summary
     app.jinja_env.globals["whatsapp_url"] = whatsapp_url
@@ -57,7 +59,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def common_context():
-        items = NAV.get(current_user.role, []) if current_user.is_authenticated else []
+        role = current_user.role if current_user.is_authenticated else None
         locale = str(get_locale())
-        return {"current_locale": locale, "nav_items": items, "static_version": static_version, "L": labels_for(locale),
+        return {"current_locale": locale, "menu_role": role, "nav_items": NAV.get(role, []), "static_version": static_version, "L": labels_for(locale),
                 "role_names": ROLE_NAMES, "reason_names": REASON_NAMES, **page_gettext()}

@@ -87,6 +87,12 @@ def workshops_of(cohort: Cohort) -> list[WorkshopSlot]:
     return [slot_of(cohort, week, overrides, own.get(week)) for week in current_course().week_numbers]
 
 
+def workshop_of(cohort: Cohort, week: int) -> WorkshopSlot:
+    """One week's workshop of a cohort, as ``workshops_of`` gives it, without working out the other eleven."""
+    own = next((w for w in cohort.own_workshops if w.week == week), None)
+    return slot_of(cohort, week, cohort_overrides(cohort), own)
+
+
 def workshops_for(cohorts: list[Cohort], calendars: Mapping[int, Mapping[int, date]] | None = None,
                   ) -> dict[int, list[WorkshopSlot]]:
     """The twelve workshops of each cohort, in two queries whatever their number (one with ``calendars``,

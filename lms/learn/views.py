@@ -16,7 +16,7 @@ from lms.core.progress import progress_of
 from lms.core.shuffle import answers_in_order, choices_in_order, stems_in_order
 from lms.core.standing import requirements
 from lms.core.surveys import phases_done
-from lms.core.workshops import next_workshop, workshops_of
+from lms.core.workshops import next_workshop, workshop_of, workshops_of
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import review, services
@@ -95,7 +95,7 @@ def lesson(number: int):
     if SAVE_HEADER not in request.headers and services.record_lesson_opened(enrollment, number):
         db.session.commit()
     return keep_offline(render_template("learn/lesson.html", week=week, for_trainee=True,
-                                        workshop=workshops_of(enrollment.cohort)[number - 1]))
+                                        workshop=workshop_of(enrollment.cohort, number)))
 
 
 @bp.get("/glosario")

@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timezone
 
 from lms.content.outline import outline
-from lms.core.workshops import next_workshop, slot_of
+from lms.core.workshops import next_workshop, slot_of, workshop_of
 from lms.models import Cohort, Workshop
 from lms.share import whatsapp_number, whatsapp_url
 
@@ -36,6 +36,16 @@ def test_a_coordinator_moving_one_week_changes_only_that_week_and_marks_it_chang
     assert (slot.held_on, slot.starts_at, slot.place) == (date(2026, 3, 15), time(10, 0), "Local comunal")
     assert slot.is_changed and slot.changed_dt == changed
     assert not slot_of(cohort, 3, {}, None).is_changed
+
+
+def test_a_lesson_shows_its_own_week_s_workshop_moved_or_not():
+    cohort = _cohort(workshop_weekday=5, workshop_time=time(16, 0), workshop_place="Local comunal")
+    own = Workshop(cohort_id=1, week=2, held_on=date(2026, 3, 15), place="Coliseo",
+                   changed_dt=datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc))
+    cohort.own_workshops = [own]
+    assert workshop_of(cohort, 2) == slot_of(cohort, 2, {}, own)
+    assert workshop_of(cohort, 2).place == "Coliseo"
+    assert workshop_of(cohort, 3) == slot_of(cohort, 3, {}, None)
 
 
 def test_the_next_workshop_is_todays_until_the_day_is_over():

@@ -1,0 +1,82 @@
+"""Parts of pages a worker draws once and keeps, under the values they are drawn from.
+
+A lesson's text, its table of contents and the footer are the same for every trainee who reads that
+week in that language; the list of a trainee's twelve weeks is the same for everyone whose weeks stand
+the same way. Drawing them again on every request was most of what a lesson and a home cost. A template
+keeps such a part with a call block, naming everything the part is drawn from as its key::
+
+    {% call keep("lesson", week.number, current_locale) %} ... {% endcall %}
+
+The first request draws the part; later ones with an equal key get the drawn HTML back. Nothing is ever
+invalidated, because nothing is cached under a name: a key that changes draws a new part. So the rule
+for templates is the whole of it: **a kept part uses nothing that is not in its key** (no
+``current_user``, no ``request``, no CSRF token, no flash message), and every key element is a value
+that compares equal only when it draws the same HTML (numbers, strings, dates, frozen dataclasses,
+tuples of these). A list of dataclasses becomes such a value with the ``as_key`` filter, which takes every
+field of each, so a part drawn from a few of them is still drawn again when any of them changes.
+``tests/integration/test_fragments.py`` draws pages for people whose keys differ, after
+one another, and checks each against a worker that kept nothing.
+
+A worker keeps at most ``MAX_KEPT`` parts and starts again from none when it has that many: the keys
+are few (weeks × languages, workshops, states of a trainee's weeks), so this happens rarely, and no
+bookkeeping is paid on every request to pick which part to drop. Nothing is kept while templates
+reload from disk (``flask run --debug``), so an edited template shows at once, and
+``LMS_KEEP_FRAGMENTS=false`` draws everything every time anywhere.
+"""
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import fields
+
+from flask import Flask
+from jinja2 import Environment
+from markupsafe import Markup
+
+MAX_KEPT = 4096
+
+
+class KeptFragments:
+    """A worker's drawn parts of pages, by key. A plain dict: each step is atomic under threads."""
+
+    def __init__(self, env: Environment, max_kept: int = MAX_KEPT) -> None:
+        self.env = env
+        self.max_kept = max_kept
+        self._parts: dict[tuple, Markup] = {}
+
+    def __call__(self, *key: Hashable, caller: Callable[[], Markup]) -> Markup:
+        if self.env.auto_reload:  # read on each call: Flask turns it on when debug is set after startup
+            return caller()
+        part = self._parts.get(key)
+        if part is None:
+            part = caller()
+            if len(self._parts) >= self.max_kept:
+                self._parts.clear()
+            self._parts[key] = part
+        return part
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def as_key(items: Iterable) -> tuple:
+    """Every field of each dataclass in ``items``, as a tuple of tuples: a key that changes with any of them."""
+    key = []
+    for item in items:
+        names = _FIELD_NAMES.get(type(item))
+        if names is None:
+            names = _FIELD_NAMES[type(item)] = tuple(f.name for f in fields(item))
+        key.append(tuple(getattr(item, name) for name in names))
+    return tuple(key)
+
+
+def draw_every_time(*key: Hashable, caller: Callable[[], Markup]) -> Markup:
+    """``keep`` when nothing is kept: the part is drawn as if the call block were not there."""
+    return caller()
+
+
+def init_app(app: Flask) -> None:
+    keep = KeptFragments(app.jinja_env) if app.config["KEEP_FRAGMENTS"] else draw_every_time
+    app.jinja_env.globals["keep"] = keep
+    app.jinja_env.filters["as_key"] = as_key
