@@ -9,19 +9,22 @@ keeps such a part with a call block, naming everything the part is drawn from as
 
 The first request draws the part; later ones with an equal key get the drawn HTML back. Nothing is ever
 invalidated, because nothing is cached under a name: a key that changes draws a new part. So the rule
-for templates is the whole of it: **a kept part uses nothing that is not in its key** (no
-``current_user``, no ``request``, no CSRF token, no flash message), and every key element is a value
-that compares equal only when it draws the same HTML (numbers, strings, dates, frozen dataclasses,
-tuples of these). A list of dataclasses becomes such a value with the ``as_key`` filter, which takes every
-field of each, so a part drawn from a few of them is still drawn again when any of them changes.
-``tests/integration/test_fragments.py`` draws pages for people whose keys differ, after
-one another, and checks each against a worker that kept nothing.
+for templates is the whole of it: **a kept part uses nothing that is not in its key**. It may read
+``request.path`` or the person's role only when the key names them, and never a CSRF token or a flash
+message. The course and the configuration, loaded once per worker, are the same for every request. Every
+key element is a value that compares equal only when it draws the same HTML: numbers, strings, dates,
+frozen dataclasses, and tuples of these. A list of dataclasses becomes such a value with the ``as_key``
+filter, which takes every field of each, so a part drawn from a few of them is still drawn again when
+any of them changes. ``tests/integration/test_fragments.py`` draws pages for people whose keys differ,
+one after another, and checks each against a worker that kept nothing.
 
-A worker keeps at most ``MAX_KEPT`` parts and starts again from none when it has that many: the keys
-are few (weeks × languages, workshops, states of a trainee's weeks), so this happens rarely, and no
-bookkeeping is paid on every request to pick which part to drop. Nothing is kept while templates
-reload from disk (``flask run --debug``), so an edited template shows at once, and
-``LMS_KEEP_FRAGMENTS=false`` draws everything every time anywhere.
+A worker keeps at most ``MAX_KEPT`` parts and starts again from none when it has that many, rather than
+paying on every request for the bookkeeping of which part to drop. Measured on the demo course, a week's
+lesson text is about 10 KB in each language, the menu and the footer a few hundred bytes, and a trainee's
+weeks about 4 KB with a key of 2 to 3 KB; so a full store is at most about 8 MB a worker, and a programme
+of a few cohorts keeps far fewer parts than that. Nothing is kept while templates reload from disk
+(``flask run --debug``), so an edited template shows at once; ``LMS_KEEP_FRAGMENTS=false`` draws every
+part every time.
 """
 
 from collections.abc import Callable, Hashable, Iterable
@@ -31,7 +34,7 @@ from flask import Flask
 from jinja2 import Environment
 from markupsafe import Markup
 
-MAX_KEPT = 4096
+MAX_KEPT = 1024
 
 
 class KeptFragments:
