@@ -7,16 +7,18 @@ keeps such a part with a call block, naming everything the part is drawn from as
 
     {% call keep("lesson", week.number, current_locale) %} ... {% endcall %}
 
-The first request draws the part; later ones with an equal key get the drawn HTML back. Nothing is ever
-invalidated, because nothing is cached under a name: a key that changes draws a new part. So the rule
-for templates is the whole of it: **a kept part uses nothing that is not in its key**. It may read
-``request.path`` or the person's role only when the key names them, and never a CSRF token or a flash
-message. The course and the configuration, loaded once per worker, are the same for every request. Every
-key element is a value that compares equal only when it draws the same HTML: numbers, strings, dates,
-frozen dataclasses, and tuples of these. A list of dataclasses becomes such a value with the ``as_key``
-filter, which takes every field of each, so a part drawn from a few of them is still drawn again when
-any of them changes. ``tests/integration/test_fragments.py`` draws pages for people whose keys differ,
-one after another, and checks each against a worker that kept nothing.
+The key's first element names the part; no two parts in the templates share a name
+(``tests/unit/test_kept_fragments.py`` reads them all). The first request draws the part, and later
+ones with an equal key get the drawn HTML back. Nothing is ever invalidated: when what a part is drawn
+from changes, its key changes and a new part is drawn. So the rule for templates is the whole of it:
+**a kept part uses nothing that is not in its key**. It may read ``request.path`` or the person's role
+only when the key names them, and never a CSRF token or a flash message. The course and the
+configuration, loaded once per worker, are the same for every request. Every key element is a value that
+compares equal only when it draws the same HTML: numbers, strings, dates, frozen dataclasses, and tuples
+of these. A list of dataclasses becomes such a value with the ``as_key`` filter, which takes every field
+of each, so a part drawn from a few of them is still drawn again when any of them changes.
+``tests/integration/test_fragments.py`` draws pages for people whose keys differ, one after another, and
+checks each against a worker that kept nothing.
 
 A worker keeps at most ``MAX_KEPT`` parts and starts again from none when it has that many, rather than
 paying on every request for the bookkeeping of which part to drop. Measured on the demo course, a week's

@@ -61,5 +61,6 @@ def init_app(app: Flask) -> None:
     def common_context():
         role = current_user.role if current_user.is_authenticated else None
         locale = str(get_locale())
-        return {"current_locale": locale, "menu_role": role, "nav_items": NAV.get(role, []), "static_version": static_version, "L": labels_for(locale),
-                "role_names": ROLE_NAMES, "reason_names": REASON_NAMES, **page_gettext()}
+        return {"current_locale": locale, "menu_role": role, "nav_items": NAV.get(role, []),
+                "static_version": static_version, "L": labels_for(locale), "role_names": ROLE_NAMES,
+                "reason_names": REASON_NAMES, **page_gettext()}

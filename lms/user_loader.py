@@ -119,10 +119,12 @@ def _as_loaded(obj, keys: frozenset, session) -> bool:
 
 
 class Kept(NamedTuple):
-    values: tuple        # the column values the objects were built from, as _values_of_rows gives them
-    loaded: list         # each object, with the attributes its query loaded on it
-    to_add: list         # what a new session must be given: the account, which brings its enrollment and
-    #                      cohort along, and the view-only calendar and workshops, which it does not
+    """One login's objects: ``to_add`` is what a new session must be given, the account (which brings its
+    enrollment and cohort along) and the view-only calendar and workshops (which it does not)."""
+
+    values: tuple  # the column values the objects were built from, as _values_of_rows gives them
+    loaded: list   # each object, with the attributes its query loaded on it
+    to_add: list
 
 
 class KnownAccounts(threading.local):

@@ -1,6 +1,8 @@
 """A worker's kept parts of pages (lms/fragments.py): drawn once per key, never stale, never unbounded."""
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
 from jinja2 import Environment
@@ -68,3 +70,11 @@ def test_the_setting_turns_keeping_off():
     template = app.jinja_env.from_string('{% call keep("x") %}{{ n }}{% endcall %}')
     with app.app_context():
         assert [template.render(n=n) for n in (1, 2)] == ["1", "2"]
+
+
+def test_no_two_kept_parts_in_the_templates_share_a_name():
+    templates = Path(fragments.__file__).parent / "templates"
+    names = [name for path in templates.rglob("*.html")
+             for name in re.findall(r'\{%-?\s*call keep\("([^"]+)"', path.read_text(encoding="utf-8"))]
+    assert names, "the templates keep no part: the pattern no longer finds them"
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
