@@ -7,10 +7,14 @@ Tests import these with ``from helpers import …``; the fixtures themselves liv
 import os
 import re
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from werkzeug.serving import make_server
 
 from lms.extensions import db
 from lms.models import Cohort, User
@@ -28,6 +32,39 @@ def needs_tools(*commands: str):
     packages = " ".join(sorted({DEBIAN_PACKAGES.get(c, c) for c in missing}))
     return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
                               reason=f"needs {', '.join(missing)} (apt-get install {packages})")
+
+
+def read_whole(app):
+    """WSGI middleware: the response is read whole, and its iterable closed, before werkzeug sends it.
+
+    werkzeug's development server closes a response (a static file's handle, say) in a ``finally``
+    that first drains the socket; when the browser has already dropped the connection (going offline,
+    leaving a page) that read raises and the close is skipped, and the open file is reported as an
+    error in whatever test is running when it is collected. Pages here are small; reading them whole
+    costs nothing a test notices.
+    """
+    def whole(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return whole
+
+
+@contextmanager
+def live_http_server(app) -> Iterator[str]:
+    """Serve ``app`` on http://127.0.0.1:<free port> from a daemon thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, read_whole(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="lms-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def app_config(database_url: str, instance) -> dict:

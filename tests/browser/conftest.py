@@ -11,7 +11,6 @@ marked ``browser`` are skipped where it is missing, except in CI, where they fai
 
 import importlib.util
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import app_config, needs_tools  # tests/conftest.py: the same as every other test
-from werkzeug.serving import make_server
+from helpers import app_config, live_http_server, needs_tools  # the same as every other test
 
 from lms import create_app
 from lms.extensions import db, limiter
@@ -160,18 +158,10 @@ def live_server(_schema, database_url, tmp_path_factory) -> Iterator[LiveServer]
         certificate = re.search(r"demo certificate code: (\S+)", result.output)
         assert invite and certificate, f"flask lms demo printed no codes:\n{result.output}"
 
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="lms-live-server", daemon=True)
-        thread.start()
-        try:
-            live = LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app,
-                              invite_code=invite.group(1), certificate_code=certificate.group(1))
+        with live_http_server(app) as url:
+            live = LiveServer(url=url, app=app, invite_code=invite.group(1), certificate_code=certificate.group(1))
             _seed(live)
             yield live
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
     finally:
         _empty_tables(app)
         limiter.reset()
