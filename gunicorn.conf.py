@@ -20,6 +20,15 @@ accesslog = None             # the app writes its own JSON access lines (lms/log
 errorlog = "-"
 
 
+# Objects a worker may have made, net of those it freed, before its garbage collector looks for cycles
+# (Python's default: 700). At 700 the collector ran 28 times during one 300-trainee gradebook, walking
+# the request's own live rows each time: a tenth of the page's time, and every fifth page a full
+# collection of 10-20 ms. No page makes 50,000 objects that outlive it, so a collection now comes every
+# few thousand requests, walks the garbage they left (about 12 objects a request), and takes ~13 ms.
+# docs/performance.md ("The garbage collector").
+YOUNG_OBJECTS = 50_000
+
+
 def when_ready(server):
     """Before the first fork: load the course in the master, then freeze what the master holds.
 
@@ -28,6 +37,9 @@ def when_ready(server):
     worker's full collections no longer walk the app, the course and the libraries (the 300-trainee
     gradebook's p99 at one connection: 150 ms without, 62 ms with) nor write to the pages it shares
     with the master (its own memory, PSS: 17 MB less). See docs/performance.md.
+
+    The workers also inherit the collector's pace (YOUNG_OBJECTS above); the older generations keep
+    Python's ratios (each collected after 10 of the younger).
 
     bench/run.py serves its hello-world ceiling with this same file; the course is ours alone.
     """
@@ -40,3 +52,4 @@ def when_ready(server):
         with app.app_context():
             current_course()
     gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS, 10, 10)

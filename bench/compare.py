@@ -5,8 +5,10 @@ filled as for bench/profile.py. What is measured is CPU time per request (``time
 the best batch of several, with the two versions run one after the other in fresh processes, round
 after round: on a shared machine wall-clock numbers drift by half between two runs, while the best
 CPU time of a batch is steady to a few percent when the machine is otherwise idle. Beside it, the Python
-function calls per request (counted with sys.setprofile), which do not depend on the machine at all. OLD_REV is checked out in a temporary git worktree;
-both versions must work on the same database schema. Not a test: see bench/README.md.
+function calls per request (counted with sys.setprofile), which do not depend on the machine at all. Each
+child first runs its version's ``gunicorn.conf.py`` ``when_ready``, so its garbage collector is set up as
+a worker's. OLD_REV is checked out in a temporary git worktree; both versions must work on the same
+database schema. Not a test: see bench/README.md.
 """
 
 import argparse
@@ -21,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Runs inside a child process, with the version under test first on sys.path.
 CHILD = r'''
-import json, logging, os, re, sys, time
+import json, logging, os, re, runpy, sys, time
+from types import SimpleNamespace
 sys.path.insert(0, os.environ["COMPARE_SOURCE"])
 import lms
 assert lms.__file__.startswith(os.environ["COMPARE_SOURCE"]), lms.__file__
@@ -47,6 +50,11 @@ def signed_in():  # the signed-in floor, as bench/floor.py serves it
 
 hello = Flask("hello")
 hello.get("/")(lambda: "Hello, World!")
+
+# The process as a gunicorn worker finds it: the version's own gunicorn.conf.py loads the course and
+# sets up the garbage collector (frozen objects, its pace) the way its master does before forking.
+conf = runpy.run_path(os.path.join(os.environ["COMPARE_SOURCE"], "gunicorn.conf.py"))
+conf["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
 
 
 def client_for(username):
