@@ -5,7 +5,7 @@ the cohort names none), at its usual time and place. A coordinator may give any 
 time, length or place; that week is then shown as changed, with the moment it was changed.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -80,15 +80,21 @@ def own_workshops(cohort_ids: Iterable[int]) -> dict[int, dict[int, Workshop]]:
     return result
 
 
-def workshops_of(cohort: Cohort) -> list[WorkshopSlot]:
-    """The twelve workshops of one cohort, from its calendar and workshops (loaded with a trainee's account)."""
+def _slots_in_order(cohort: Cohort) -> Iterator[WorkshopSlot]:
+    """The cohort's workshops week by week, each worked out only when it is reached (from its calendar and
+    workshops, loaded with a trainee's account)."""
     overrides = cohort_overrides(cohort)
     own = {w.week: w for w in cohort.own_workshops}
-    return [slot_of(cohort, week, overrides, own.get(week)) for week in current_course().week_numbers]
+    return (slot_of(cohort, week, overrides, own.get(week)) for week in current_course().week_numbers)
+
+
+def next_workshop_of(cohort: Cohort, today: date) -> WorkshopSlot | None:
+    """A trainee's next workshop: his cohort's weeks are worked out in order, up to the first one found."""
+    return next_workshop(_slots_in_order(cohort), today)
 
 
 def workshop_of(cohort: Cohort, week: int) -> WorkshopSlot:
-    """One week's workshop of a cohort, as ``workshops_of`` gives it, without working out the other eleven."""
+    """One week's workshop of a cohort, without working out the other eleven."""
     own = next((w for w in cohort.own_workshops if w.week == week), None)
     return slot_of(cohort, week, cohort_overrides(cohort), own)
 
@@ -104,6 +110,6 @@ def workshops_for(cohorts: list[Cohort], calendars: Mapping[int, Mapping[int, da
             for c in cohorts}
 
 
-def next_workshop(slots: list[WorkshopSlot], today: date) -> WorkshopSlot | None:
+def next_workshop(slots: Iterable[WorkshopSlot], today: date) -> WorkshopSlot | None:
     """The first workshop held today or later (None once the last one is past)."""
     return next((s for s in slots if s.held_on >= today), None)

@@ -16,7 +16,7 @@ from lms.core.progress import progress_of
 from lms.core.shuffle import answers_in_order, choices_in_order, stems_in_order
 from lms.core.standing import requirements
 from lms.core.surveys import phases_done
-from lms.core.workshops import next_workshop, workshop_of, workshops_of
+from lms.core.workshops import next_workshop_of, workshop_of
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.learn import review, services
@@ -57,7 +57,7 @@ def home():
     return keep_offline(render_template(
         "learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
         has_certificate=has_certificate, requirements=requirements(progress, course),
-        workshop=next_workshop(workshops_of(enrollment.cohort), lima_today(now))))
+        workshop=next_workshop_of(enrollment.cohort, lima_today(now))))
 
 
 def _open_week_or_locked(number: int):

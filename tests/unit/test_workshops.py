@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timezone
 
 from lms.content.outline import outline
-from lms.core.workshops import next_workshop, slot_of, workshop_of
+from lms.core.workshops import next_workshop, next_workshop_of, slot_of, workshop_of
 from lms.models import Cohort, Workshop
 from lms.share import whatsapp_number, whatsapp_url
 
@@ -53,6 +53,23 @@ def test_the_next_workshop_is_todays_until_the_day_is_over():
     assert next_workshop(slots, date(2026, 3, 16)).week == 3
     assert next_workshop(slots, date(2026, 3, 17)).week == 4
     assert next_workshop(slots, date(2026, 6, 1)) is None
+
+
+def test_a_trainee_s_next_workshop_is_the_first_held_today_or_later_counting_moved_weeks(app):
+    """The home works out the weeks only up to that one, and finds what the twelve would have given."""
+    cohort = _cohort(workshop_weekday=5, workshop_time=time(16, 0), workshop_place="Local comunal")
+    moved = Workshop(cohort_id=1, week=3, held_on=date(2026, 3, 22), place="Coliseo",  # Saturday 21 -> Sunday 22
+                     changed_dt=datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc))
+    cohort.own_workshops = [moved]
+    with app.app_context():
+        twelve = [slot_of(cohort, week, {}, moved if week == 3 else None) for week in range(1, 13)]
+        for today in (date(2026, 3, 1), date(2026, 3, 14), date(2026, 3, 21), date(2026, 3, 22),
+                      date(2026, 3, 23), date(2026, 6, 1)):
+            assert next_workshop_of(cohort, today) == next_workshop(twelve, today), today
+        assert next_workshop_of(cohort, date(2026, 3, 15)).place == "Coliseo"
+        assert next_workshop_of(cohort, date(2026, 3, 22)).held_on == date(2026, 3, 22)
+        assert next_workshop_of(cohort, date(2026, 3, 23)).week == 4
+        assert next_workshop_of(cohort, date(2026, 6, 1)) is None
 
 
 def test_a_long_text_gets_an_outline_and_a_reading_time():
