@@ -5,10 +5,35 @@ import os
 from flask import Flask
 
 
+class Platform(Flask):
+    """Flask, asking once per hook and view whether it is a coroutine.
+
+    Flask asks ``ensure_sync`` about every before-request, after-request and teardown hook and about the
+    view, on every request: eleven inspections of code flags for the signed-in floor, whose answer never
+    changes for a function (issue 24, docs/performance.md). The answers are kept; should something ever
+    hand Flask a new function on every request, the kept answers are dropped past SYNC_KEPT.
+    """
+
+    SYNC_KEPT = 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synchronous: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._synchronous[func]
+        except KeyError:
+            if len(self._synchronous) >= self.SYNC_KEPT:
+                self._synchronous.clear()
+            self._synchronous[func] = synchronous = super().ensure_sync(func)
+            return synchronous
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages, commands."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LMS_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
+    app = Platform(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
 
     from lms.config import load_config
     load_config(app, test_config)
@@ -16,7 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.sessions import CheckedCookieSessions
     app.session_interface = CheckedCookieSessions()
 
-    from lms import checklog, compression, database, i18n, logs, routing, security, templating, user_loader
+    from lms import (checklog, compression, csrf_tokens, database, i18n, logs, routing, security, templating,
+                     user_loader)
     from lms.extensions import csrf, db, limiter, login_manager, migrate
     compression.init_app(app)  # first registered, so it runs after every other after-request hook
     routing.init_app(app)
@@ -27,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
     limiter.init_app(app)
     # Only decorated routes have limits, and their decorator checks them. The extension's own
     # before-request hook would look for application-wide limits on every request: a tenth of a
@@ -42,6 +69,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # (logins are kept on the server, see lms/auth); reading the session for it on every answer also
     # made every public answer vary by cookie. The same test checks that no login asks to be remembered.
     app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
+    # Its teardown hook empties the state the limit decorators keep for a request. That state lives on
+    # the request's own context, which Flask makes new for every request and drops after it, so there is
+    # nothing to empty; on a request with no limit the hook made that state first, only to empty it.
+    app.teardown_request_funcs[None].remove(limiter._Limiter__release_context)
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)

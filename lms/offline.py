@@ -6,6 +6,7 @@ owner than the pages kept — after logging out, or when someone else logs in on
 worker deletes them all before showing it, so a shared phone never opens the last person's lessons.
 """
 
+import functools
 import hashlib
 import hmac
 
@@ -32,6 +33,12 @@ def owner_of_request() -> str:
     login = session.get("_user_id")
     if not login:
         return ""
-    key = current_app.config["SECRET_KEY"]
+    return _pseudonym(current_app.config["SECRET_KEY"], login)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pseudonym(key: str | bytes, login: str) -> str:
+    """Kept per worker: every page of a login says the same, and an HMAC on every page was a twentieth of
+    the signed-in floor (issue 24)."""
     key = key.encode() if isinstance(key, str) else key
     return hmac.new(key, f"offline-owner:{login}".encode(), hashlib.sha256).hexdigest()[:20]

@@ -148,3 +148,83 @@ def test_the_hooks_taken_out_at_startup_are_for_features_nobody_uses(app):
                   if len(node.args) > 1 or any(k.arg == "remember" for k in node.keywords)]
     assert not remembered, f"a login asks to be remembered: {remembered}"
     assert list(_calls("login_user")), "the scan no longer finds the logins"
+
+
+def test_the_limiters_teardown_hook_is_taken_out_and_a_limit_still_counts_across_requests(app, client):
+    """Its teardown emptied per-request state that dies with the request anyway (lms/__init__.py)."""
+    from lms.extensions import limiter
+    hooks = app.teardown_request_funcs.get(None, [])
+    assert all(getattr(hook, "__self__", None) is not limiter for hook in hooks)
+    from lms.core.certificates.codes import new_code
+    app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
+    answers = []
+    for _ in range(4):  # pages with no limit in between
+        answers.append(client.get(f"/api/v1/verify/{new_code()}").status_code)
+        assert client.get("/healthz").status_code == 200
+    assert answers == [404, 404, 404, 429]
+
+
+def test_flask_asks_once_per_hook_whether_it_is_a_coroutine(auth, client, world, monkeypatch):
+    import flask.app
+    asked = {"n": 0}
+    ask = flask.app.iscoroutinefunction
+
+    def counted(func):
+        asked["n"] += 1
+        return ask(func)
+
+    auth.login("jose")
+    client.get("/")
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", counted)
+    assert client.get("/").status_code == 200
+    assert asked["n"] == 0, f"{asked['n']} hooks and views inspected again on the second page"
+
+
+def _page_token(client, url: str) -> str:
+    import re
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+@pytest.fixture
+def signings(monkeypatch):
+    """How many times Flask-WTF made a serializer to sign (or check) a CSRF token."""
+    import flask_wtf.csrf
+    made = {"n": 0}
+    serializer = flask_wtf.csrf.URLSafeTimedSerializer
+
+    def counted(*args, **kwargs):
+        made["n"] += 1
+        return serializer(*args, **kwargs)
+
+    monkeypatch.setattr(flask_wtf.csrf, "URLSafeTimedSerializer", counted)
+    return made
+
+
+def test_a_trainees_pages_carry_the_token_signed_once_and_his_forms_take_it(app, auth, client, world, signings):
+    auth.login("jose")
+    first = _page_token(client, "/")
+    signings["n"] = 0
+    assert _page_token(client, "/weeks/2") == _page_token(client, "/certificate") == _page_token(client, "/") == first
+    assert signings["n"] == 0, "a page signed the session's token again"
+    # A page whose view builds a form signs when the form is made (WTForms does it then): one token for
+    # all its forms. Both tokens are taken.
+    import re
+    page = client.get("/account/password").get_data(as_text=True)
+    own = set(re.findall(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page))
+    assert len(own) == 1 and signings["n"] == 1
+    for token in (first, *own):
+        answer = client.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
+        assert answer.status_code == 302
+    # Another browser has its own session value, so its own token; the first browser's is refused there.
+    other = app.test_client()
+    assert _page_token(other, "/login") != first
+    refused = other.post("/language", data={"lang": "en", "next": "/", "csrf_token": first})
+    assert refused.status_code == 400
+
+
+def test_with_a_time_limit_on_tokens_every_page_signs_its_own(database_url, tmp_path, signings):
+    app = create_app({**app_config(database_url, tmp_path), "WTF_CSRF_TIME_LIMIT": 3600})
+    client = app.test_client()
+    for _ in range(3):
+        _page_token(client, "/login")
+    assert signings["n"] == 3, "with a time limit, a token kept from an earlier page would expire sooner"
