@@ -41,8 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.sessions import CheckedCookieSessions
     app.session_interface = CheckedCookieSessions()
 
-    from lms import (checklog, compression, csrf_tokens, database, i18n, logs, routing, security, templating,
-                     user_loader)
+    from lms import checklog, compression, csrf_tokens, database, i18n, logs, routing, security, templating, user_loader
     from lms.extensions import csrf, db, limiter, login_manager, migrate
     compression.init_app(app)  # first registered, so it runs after every other after-request hook
     routing.init_app(app)
