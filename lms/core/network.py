@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from lms.core.certificates.services import valid_certificate_holders
+from lms.core.certificates.services import holds_valid_certificate
 from lms.extensions import db
 from lms.models import ActivityReport, Network, ReportStatus, Role, User
 
@@ -20,7 +20,7 @@ ACTIVE, INACTIVE = "active", "inactive"
 
 def is_member(user: User) -> bool:
     """Whether ``user`` is an accredited promoter: a trainee account holding a valid certificate."""
-    return user.role == Role.TRAINEE and user.id in valid_certificate_holders([user.id])
+    return user.role == Role.TRAINEE and holds_valid_certificate(user.id)
 
 
 def the_network() -> Network | None:

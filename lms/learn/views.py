@@ -53,7 +53,7 @@ def home():
     course, now = current_course(), utcnow()
     enrollment = current_user.enrollment
     progress = progress_of(enrollment, course, now)
-    has_certificate = current_user.id in certificate_services.valid_certificate_holders([current_user.id])
+    has_certificate = certificate_services.holds_valid_certificate(current_user.id)
     return keep_offline(render_template(
         "learn/home.html", course=course, progress=progress, cohort=enrollment.cohort,
         has_certificate=has_certificate, requirements=requirements(progress, course),
