@@ -65,17 +65,23 @@ def test_a_signed_in_trainees_stylesheet_and_the_health_check_ask_nothing_of_the
     assert by_route["/healthz"]["user_id"] is None and by_route["/healthz"]["request_id"]
 
 
+def _count_calls(monkeypatch, owner, name: str) -> dict:
+    """From now on, count the calls of ``owner.name`` (which still does its work) in the returned ``["n"]``."""
+    calls = {"n": 0}
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 def test_a_page_looks_up_its_language_once_not_once_per_string(auth, client, world, monkeypatch):
-    lookups = {"n": 0}
-    find = flask_babel.Domain.get_translations
-
-    def counted(self):
-        lookups["n"] += 1
-        return find(self)
-
     auth.login("jose")
     client.get("/")
-    monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
+    lookups = _count_calls(monkeypatch, flask_babel.Domain, "get_translations")
     page = client.get("/").get_data(as_text=True)
     assert "Mis semanas" in page or "Semana" in page
     # Macros imported without context and strings made in Python still look it up themselves; the page's
@@ -166,16 +172,9 @@ def test_the_limiters_teardown_hook_is_taken_out_and_a_limit_still_counts_across
 
 def test_flask_asks_once_per_hook_whether_it_is_a_coroutine(auth, client, world, monkeypatch):
     import flask.app
-    asked = {"n": 0}
-    ask = flask.app.iscoroutinefunction
-
-    def counted(func):
-        asked["n"] += 1
-        return ask(func)
-
     auth.login("jose")
     client.get("/")
-    monkeypatch.setattr(flask.app, "iscoroutinefunction", counted)
+    asked = _count_calls(monkeypatch, flask.app, "iscoroutinefunction")
     assert client.get("/").status_code == 200
     assert asked["n"] == 0, f"{asked['n']} hooks and views inspected again on the second page"
 
@@ -189,15 +188,7 @@ def _page_token(client, url: str) -> str:
 def signings(monkeypatch):
     """How many times Flask-WTF made a serializer to sign (or check) a CSRF token."""
     import flask_wtf.csrf
-    made = {"n": 0}
-    serializer = flask_wtf.csrf.URLSafeTimedSerializer
-
-    def counted(*args, **kwargs):
-        made["n"] += 1
-        return serializer(*args, **kwargs)
-
-    monkeypatch.setattr(flask_wtf.csrf, "URLSafeTimedSerializer", counted)
-    return made
+    return _count_calls(monkeypatch, flask_wtf.csrf, "URLSafeTimedSerializer")
 
 
 def test_a_trainees_pages_carry_the_token_signed_once_and_his_forms_take_it(app, auth, client, world, signings):
