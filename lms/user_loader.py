@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import Flask
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import bindparam, cast, inspect, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from lms.clock import utcnow
@@ -49,20 +49,38 @@ _SLICES = _slices()
 
 
 def _statements():
-    """The ORM statement that builds the objects, and the same rows as plain columns."""
+    """The ORM statement that builds the objects, and the same rows as plain columns.
+
+    The calendar and the workshops are two collections of the cohort. Joined side by side they would
+    multiply: a cohort with its twelve weeks dated and twelve workshops set gives 144 rows, each carrying
+    the account's columns again, and the account query of its trainees cost 4.5 ms instead of 0.7 ms. So
+    the ORM loads them with a query each (only when it builds the objects), and the plain query is a
+    UNION ALL of three parts: the account's row, one row per week and one per workshop, each with the
+    other parts' columns left NULL. All three find the account by the same login conditions.
+    """
     login = ((User.session_token == bindparam("token")) & User.is_active.is_(True)
              & (LoginSession.token_hash == bindparam("login")) & (LoginSession.created_dt > bindparam("since")))
     cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
     objects = (select(User).join(LoginSession, LoginSession.user_id == User.id).where(login)
-               .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops)))
-    columns = (select(*(column for kind in _KINDS for _, column in _COLUMNS[kind]))
-               .select_from(User).join(LoginSession, LoginSession.user_id == User.id)
+               .options(cohort.selectinload(Cohort.week_dates), cohort.selectinload(Cohort.own_workshops)))
+
+    def part(*kinds, typed=False):
+        # The first part gives each column of the union its type, so its NULLs are cast to their column's
+        # type (PostgreSQL matches the parts' columns by type, and each is read back as its type); the other
+        # parts' NULLs take the type of the column they stand in. Short SQL matters: psycopg keeps its
+        # translation of a statement only when the statement is under 4 kB.
+        return select(*(column if kind in kinds else cast(null(), column.type) if typed else null()
+                        for kind in _KINDS for _, column in _COLUMNS[kind]))
+
+    # The login is checked once, in a common table expression the three parts join: its parameters are
+    # sent once, not three times (on PostgreSQL the driver's work grew by a quarter with each copy).
+    signed_in = select(User.id).join(LoginSession, LoginSession.user_id == User.id).where(login).cte("signed_in")
+    account = (part(User, Enrollment, Cohort, typed=True).select_from(User).join(signed_in, signed_in.c.id == User.id)
                .outerjoin(Enrollment, Enrollment.user_id == User.id)
-               .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id)
-               .outerjoin(CohortWeek, CohortWeek.cohort_id == Cohort.id)
-               .outerjoin(Workshop, Workshop.cohort_id == Cohort.id)
-               .where(login))
-    return objects, columns
+               .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id))
+    calendar = [part(kind).select_from(signed_in).join(Enrollment, Enrollment.user_id == signed_in.c.id)
+                .join(kind, kind.cohort_id == Enrollment.cohort_id) for kind in (CohortWeek, Workshop)]
+    return objects, union_all(account, *calendar)
 
 
 def _values(obj) -> tuple:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, event, update
 
 from lms import create_app, user_loader
 from lms.extensions import db
-from lms.models import Cohort, LoginSession, Role, User, Workshop
+from lms.models import Cohort, CohortWeek, LoginSession, Role, User, Workshop
 
 
 @pytest.fixture
@@ -114,6 +114,31 @@ def test_a_workshop_moved_by_the_coordination_shows_on_the_next_lesson(served, w
     db.session.commit()
     assert "Parroquia San Martín" not in week
     assert "Parroquia San Martín" in jose.get("/weeks/3").text
+
+
+def test_a_cohort_with_its_whole_calendar_costs_the_account_query_a_row_per_date_not_their_product(
+        served, world, jose, monkeypatch):
+    """Twelve weeks dated and twelve workshops set: 25 rows (the account, 12, 12), not 144 (issue 24)."""
+    from datetime import time, timedelta
+    start = world.cohort.start_date
+    for week in range(1, 13):
+        db.session.add(CohortWeek(cohort_id=world.cohort.id, week=week, opens_on=start + timedelta(weeks=week - 1)))
+        db.session.add(Workshop(cohort_id=world.cohort.id, week=week, held_on=start + timedelta(weeks=week - 1, days=2),
+                                starts_at=time(18, 30), minutes=120, place=f"Local comunal {week}"))
+    db.session.commit()
+    jose.get("/weeks/2")  # the objects are built again, with the calendar, and kept
+    jose.get("/")
+    seen = []
+    values_of_rows = user_loader._values_of_rows
+    monkeypatch.setattr(user_loader, "_values_of_rows", lambda rows: seen.append(len(rows)) or values_of_rows(rows))
+    kept_user = next(iter(_kept(served).values())).to_add[0]
+    assert "Local comunal 2" in jose.get("/weeks/2").text
+    assert seen == [25], f"the account query read {seen} rows"
+    # Read back with their types (a date, a time, a moment), the rows match what was kept: nothing built again.
+    assert next(iter(_kept(served).values())).to_add[0] is kept_user
+    _change(update(Workshop).where(Workshop.cohort_id == world.cohort.id, Workshop.week == 2)
+            .values(place="Casa de la Juventud"))
+    assert "Casa de la Juventud" in jose.get("/weeks/2").text
 
 
 def test_a_change_a_page_made_without_saving_does_not_reach_the_next_request(served, jose):
