@@ -73,7 +73,7 @@ def _statements():
                         for kind in _KINDS for _, column in _COLUMNS[kind]))
 
     # The login is checked once, in a common table expression the three parts join: its parameters are
-    # sent once, not three times (on PostgreSQL the driver's work grew by a quarter with each copy).
+    # sent once, and the statement stays short.
     signed_in = select(User.id).join(LoginSession, LoginSession.user_id == User.id).where(login).cte("signed_in")
     account = (part(User, Enrollment, Cohort, typed=True).select_from(User).join(signed_in, signed_in.c.id == User.id)
                .outerjoin(Enrollment, Enrollment.user_id == User.id)
