@@ -162,3 +162,11 @@ def test_a_worker_keeps_a_bounded_number_of_logins(served, world, monkeypatch):
         AuthActions(client).login(username)
         client.get("/")
     assert len(_kept(served)) == 2
+
+
+def test_the_account_query_stays_short_enough_for_psycopg_to_keep_its_translation():
+    """psycopg translates a statement's placeholders on every run when the statement is over 4 kB."""
+    from psycopg import _queries
+    from sqlalchemy.dialects.postgresql.psycopg import dialect
+    sql = str(user_loader._statements()[1].compile(dialect=dialect()))
+    assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH, len(sql.encode())
