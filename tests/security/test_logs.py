@@ -68,3 +68,26 @@ def test_a_log_line_names_the_route_and_not_the_path(app, cast):
         stop()
     entry = json.loads([line for line in stream.getvalue().splitlines() if '"request"' in line][-1])
     assert entry["route"] == "/reset/<token>" and "path" not in entry
+
+
+def test_a_failing_requests_error_line_and_access_line_carry_the_id_the_proxy_sent(app):
+    """Whoever reads the logs after a 500 finds the error by the id in the answer's X-Request-ID."""
+    @app.get("/test/fails")
+    def fails():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error page, not the traceback
+    stream, stop = _capture(app)
+    try:
+        answer = app.test_client().get("/test/fails", headers={"X-Request-ID": "nginx0123abcd"})
+        other = app.test_client().get("/test/fails", headers={"X-Request-ID": "no;way"})  # not an id: a new one
+    finally:
+        stop()
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert answer.status_code == 500 and answer.headers["X-Request-ID"] == "nginx0123abcd"
+    mine = [line for line in lines if line.get("request_id") == "nginx0123abcd"]
+    assert {line["logger"] for line in mine} == {app.logger.name, "lms.access"}
+    assert all(line["route"] == "/test/fails" and line["method"] == "GET" for line in mine)
+    fresh = other.headers["X-Request-ID"]
+    assert fresh != "no;way" and len(fresh) == 16
+    assert {line["logger"] for line in lines if line.get("request_id") == fresh} == {app.logger.name, "lms.access"}
