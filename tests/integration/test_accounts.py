@@ -2,9 +2,10 @@
 
 from datetime import datetime, timedelta, timezone
 
-from helpers import PASSWORD, csrf_token, post_form
+from helpers import PASSWORD, app_config, csrf_token, post_form
 from sqlalchemy import select
 
+from lms import create_app
 from lms.extensions import db
 from lms.models import AuditEvent, Cohort, Role, User
 
@@ -225,13 +226,14 @@ def test_healthz_reports_the_database(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "up"}
 
 
-def test_healthz_answers_503_when_the_database_is_down(app, monkeypatch):
-    from sqlalchemy.exc import OperationalError
-    def broken(*args, **kwargs):
-        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
-    monkeypatch.setattr(db.session, "execute", broken)
+def test_healthz_answers_503_when_the_database_is_down(database_url, tmp_path):
+    # A host whose database cannot be reached: a folder that does not exist, or a port nothing listens on.
+    unreachable = (f"sqlite:///{tmp_path / 'no-such-folder' / 'lms.sqlite3'}" if database_url.startswith("sqlite")
+                   else "postgresql+psycopg://postgres@127.0.0.1:1/lms")
+    app = create_app(app_config(unreachable, tmp_path))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "down"}
 
 
 def test_error_pages_are_translated_and_show_no_trace(client, world):
