@@ -35,15 +35,22 @@ def unstorable(text: str) -> bool:
 
 
 def _request_texts():
-    yield from (request.view_args or {}).values()
-    # A request without a body has no form to read: most requests are such GETs.
-    for multi in (request.args, request.form) if request.want_form_data_parsed else (request.args,):
-        for key, values in multi.lists():
-            yield key
-            yield from values
-    if request.want_form_data_parsed:
-        for upload in request.files.values():
+    incoming = request._get_current_object()  # one lookup through the proxy, not one per attribute
+    yield from (incoming.view_args or {}).values()
+    # Most requests are GETs with neither a query string nor a body: nothing more to read, and no empty
+    # MultiDict to build for it.
+    if incoming.environ.get("QUERY_STRING"):
+        yield from _multi_texts(incoming.args)
+    if incoming.want_form_data_parsed:
+        yield from _multi_texts(incoming.form)
+        for upload in incoming.files.values():
             yield upload.filename or ""
+
+
+def _multi_texts(multi):
+    for key, values in multi.lists():
+        yield key
+        yield from values
 
 
 def init_app(app: Flask) -> None:
