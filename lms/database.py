@@ -4,7 +4,7 @@ import logging
 import re
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +30,26 @@ def init_app(app: Flask) -> None:
         engines = list(db.engines.values())
     if commit or (commit is None and any(engine.dialect.driver == "psycopg" for engine in engines)):
         _end_reads_with_commit(app, engines)
+
+
+class ForIds:
+    """A statement about a list of ids, built twice: an expanding ``IN`` for many ids, ``=`` for one.
+
+    SQLAlchemy writes an expanding ``IN`` into the statement's text afresh at every execution. For one
+    trainee's progress that was a third of the query's cost (80 µs against 52 on SQLite, 206-225 against
+    167-178 on PostgreSQL), and most calls ask about one id: a trainee's own pages. ``build`` is given
+    the condition to put on an id column.
+    """
+
+    def __init__(self, build) -> None:
+        self.many = build(lambda column: column.in_(bindparam("ids", expanding=True)))
+        self.one = build(lambda column: column == bindparam("id"))
+
+    def execute(self, connection, ids):
+        ids = list(ids)
+        if len(ids) == 1:
+            return connection.execute(self.one, {"id": ids[0]})
+        return connection.execute(self.many, {"ids": ids})
 
 
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)

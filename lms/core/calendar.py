@@ -41,9 +41,16 @@ def week_opens_at(cohort: Cohort, week: int, overrides: Mapping[int, date]) -> d
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(cohort.timezone))
 
 
+def week_opening(cohort: Cohort, week: int, now: datetime, overrides: Mapping[int, date]) -> tuple[bool, datetime]:
+    """Whether ``week`` (a week of the course: the caller knows it exists) has opened by ``now``, and the
+    moment it opens. A cohort whose every week is open has opened them all, whatever the dates say."""
+    opens_at = week_opens_at(cohort, week, overrides)
+    return cohort.is_all_open or now >= opens_at, opens_at
+
+
 def week_is_open(cohort: Cohort, week: int, now: datetime, overrides: Mapping[int, date]) -> bool:
-    """Whether ``week`` (a week of the course: the caller knows it exists) has opened by ``now``."""
-    return cohort.is_all_open or now >= week_opens_at(cohort, week, overrides)
+    """Whether ``week`` has opened by ``now`` (``week_opening``)."""
+    return week_opening(cohort, week, now, overrides)[0]
 
 
 def current_week(cohort: Cohort, now: datetime, overrides: Mapping[int, date], weeks: int) -> int:

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlalchemy import Float, Integer, String, bindparam, case, func, literal, null, select, union_all
+from sqlalchemy import Float, Integer, String, case, func, literal, null, select, union_all
 
 from lms.content.model import Course
-from lms.core.calendar import cohort_overrides, overrides_for, week_is_open, week_opens_at
+from lms.core.calendar import cohort_overrides, overrides_for, week_opening
 from lms.core.surveys import phases_done, week_phase
+from lms.database import ForIds
 from lms.extensions import db
 from lms.models import (
     ATTENDED,
@@ -205,28 +206,34 @@ def _present_share(weeks: list[WeekProgress]) -> float:
 # merges the four into one row per trainee and week (each table has at most one row, or one group of
 # attempts, per trainee and week), so a 300-trainee gradebook reads 3,600 rows rather than 14,400:
 # (enrollment, week, opened, best, passed, pending, used, reflection, attendance).
-_IDS = bindparam("ids", expanding=True)
 _GRADED = QuizAttempt.status == AttemptStatus.GRADED.value
 _NO_TEXT, _NO_NUMBER, _NO_INT = null().cast(String), null().cast(Float), null().cast(Integer)
-_FOUND = union_all(
-    select(LessonView.enrollment_id.label("enrollment"), LessonView.week.label("week"), literal(1).label("opened"),
-           _NO_NUMBER.label("best"), _NO_INT.label("passed"), _NO_INT.label("pending"), _NO_INT.label("used"),
-           _NO_TEXT.label("reflection"), _NO_TEXT.label("attendance"))
-    .where(LessonView.enrollment_id.in_(_IDS)),
-    select(QuizAttempt.enrollment_id, QuizAttempt.week, _NO_INT,
-           func.max(case((_GRADED, QuizAttempt.percent))),
-           func.max(case((_GRADED & QuizAttempt.is_passed, 1), else_=0)),
-           func.max(case((QuizAttempt.status == AttemptStatus.PENDING.value, 1), else_=0)),
-           func.sum(case((QuizAttempt.status != AttemptStatus.DRAFT.value, 1), else_=0)), _NO_TEXT, _NO_TEXT)
-    .where(QuizAttempt.enrollment_id.in_(_IDS))
-    .group_by(QuizAttempt.enrollment_id, QuizAttempt.week),
-    select(Reflection.enrollment_id, Reflection.week, _NO_INT, _NO_NUMBER, _NO_INT, _NO_INT, _NO_INT,
-           Reflection.status, _NO_TEXT).where(Reflection.enrollment_id.in_(_IDS)),
-    select(Attendance.enrollment_id, Attendance.week, _NO_INT, _NO_NUMBER, _NO_INT, _NO_INT, _NO_INT, _NO_TEXT,
-           Attendance.status).where(Attendance.enrollment_id.in_(_IDS)),
-).subquery()
-_PROGRESS = (select(_FOUND.c.enrollment, _FOUND.c.week, *(func.max(column) for column in list(_FOUND.c)[2:]))
-             .group_by(_FOUND.c.enrollment, _FOUND.c.week))
+
+
+def _progress_statement(wanted):
+    """The statement for the enrollments ``wanted`` picks (see ForIds)."""
+    found = union_all(
+        select(LessonView.enrollment_id.label("enrollment"), LessonView.week.label("week"), literal(1).label("opened"),
+               _NO_NUMBER.label("best"), _NO_INT.label("passed"), _NO_INT.label("pending"), _NO_INT.label("used"),
+               _NO_TEXT.label("reflection"), _NO_TEXT.label("attendance"))
+        .where(wanted(LessonView.enrollment_id)),
+        select(QuizAttempt.enrollment_id, QuizAttempt.week, _NO_INT,
+               func.max(case((_GRADED, QuizAttempt.percent))),
+               func.max(case((_GRADED & QuizAttempt.is_passed, 1), else_=0)),
+               func.max(case((QuizAttempt.status == AttemptStatus.PENDING.value, 1), else_=0)),
+               func.sum(case((QuizAttempt.status != AttemptStatus.DRAFT.value, 1), else_=0)), _NO_TEXT, _NO_TEXT)
+        .where(wanted(QuizAttempt.enrollment_id))
+        .group_by(QuizAttempt.enrollment_id, QuizAttempt.week),
+        select(Reflection.enrollment_id, Reflection.week, _NO_INT, _NO_NUMBER, _NO_INT, _NO_INT, _NO_INT,
+               Reflection.status, _NO_TEXT).where(wanted(Reflection.enrollment_id)),
+        select(Attendance.enrollment_id, Attendance.week, _NO_INT, _NO_NUMBER, _NO_INT, _NO_INT, _NO_INT, _NO_TEXT,
+               Attendance.status).where(wanted(Attendance.enrollment_id)),
+    ).subquery()
+    return (select(found.c.enrollment, found.c.week, *(func.max(column) for column in list(found.c)[2:]))
+            .group_by(found.c.enrollment, found.c.week))
+
+
+_PROGRESS = ForIds(_progress_statement)
 _NOTHING = (None, None, None, None, None, None, None)  # a week he has not touched
 
 
@@ -250,9 +257,8 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
     for enrollment in enrollments:
         if enrollment.cohort_id not in calendars:
             cohort, dates = enrollment.cohort, overrides[enrollment.cohort_id]
-            calendars[enrollment.cohort_id] = {
-                w.number: (week_is_open(cohort, w.number, now, dates), week_opens_at(cohort, w.number, dates))
-                for w in course.weeks}
+            calendars[enrollment.cohort_id] = {w.number: week_opening(cohort, w.number, now, dates)
+                                               for w in course.weeks}
     phases = {w.number: week_phase(w.number, course) for w in course.weeks}
     result = {}
     for enrollment in enrollments:
@@ -282,9 +288,9 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
     return result
 
 
-def _rows(statement, ids: list[int]):
+def _rows(statement: ForIds, ids: list[int]):
     """Plain rows through the session's connection: no ORM result processing for thousands of rows."""
-    return db.session.connection().execute(statement, {"ids": ids})
+    return statement.execute(db.session.connection(), ids)
 
 
 def _survey_pending(done: dict[int, set[str]], enrollment_id: int, phase: str | None) -> bool:

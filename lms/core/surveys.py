@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from lms.content.model import Course
 from lms.core.secrets import instance_secret
+from lms.database import ForIds
 from lms.extensions import db
 from lms.models import Enrollment, SurveyResponse
 
@@ -51,8 +52,8 @@ def pseudonym(enrollment_id: int) -> str:
     return hmac.new(_key(), f"enrollment:{enrollment_id}".encode(), hashlib.sha256).hexdigest()
 
 
-_ANSWERED = select(SurveyResponse.pseudonym, SurveyResponse.survey_id, SurveyResponse.phase).where(
-    SurveyResponse.pseudonym.in_(bindparam("names", expanding=True)))  # built once: every trainee page asks
+_ANSWERED = ForIds(lambda wanted: select(SurveyResponse.pseudonym, SurveyResponse.survey_id, SurveyResponse.phase)
+                   .where(wanted(SurveyResponse.pseudonym)))  # built once: every trainee page asks
 
 
 def phases_done(enrollment_ids, course: Course) -> dict[int, set[str]]:
@@ -62,7 +63,7 @@ def phases_done(enrollment_ids, course: Course) -> dict[int, set[str]]:
     if not names or not course.surveys:
         return done
     answered: dict[tuple[int, str], set[str]] = {}
-    for name, survey_id, phase in db.session.connection().execute(_ANSWERED, {"names": list(names)}):
+    for name, survey_id, phase in _ANSWERED.execute(db.session.connection(), names):
         answered.setdefault((names[name], phase), set()).add(survey_id)
     wanted = {s.id for s in course.surveys}
     for (eid, phase), surveys in answered.items():

@@ -8,7 +8,9 @@ them back in one call, as the gradebook does.
 from datetime import datetime, timezone
 
 from lms.content.loader import current_course
-from lms.core.progress import progress_for
+from lms.core.progress import progress_for, progress_of
+from lms.core.surveys import phases_done
+from lms.demo.progress import answer_surveys
 from lms.extensions import db
 from lms.models import Attendance, LessonView, QuizAttempt, Reflection
 
@@ -18,8 +20,7 @@ def _attempt(enrollment, week, number, status, percent=None, passed=False):
                        is_passed=passed, content_version=current_course().version)
 
 
-def test_each_week_shows_the_lesson_the_best_attempt_the_reflection_and_the_attendance(world):
-    jose, carlos = world.trainee.enrollment, world.other_trainee.enrollment
+def _record_two_mens_weeks(jose, carlos):
     db.session.add_all([
         # Week 1: everything done; he failed once, then passed, and has a new draft open.
         LessonView(enrollment_id=jose.id, week=1),
@@ -37,6 +38,11 @@ def test_each_week_shows_the_lesson_the_best_attempt_the_reflection_and_the_atte
         Attendance(enrollment_id=carlos.id, cohort_id=carlos.cohort_id, week=1, status="late"),
     ])
     db.session.commit()
+
+
+def test_each_week_shows_the_lesson_the_best_attempt_the_reflection_and_the_attendance(world):
+    jose, carlos = world.trainee.enrollment, world.other_trainee.enrollment
+    _record_two_mens_weeks(jose, carlos)
 
     progress = progress_for([jose, carlos], current_course(), datetime.now(timezone.utc))
     week1, week2, week3, week4 = (progress[jose.id].week(n) for n in (1, 2, 3, 4))
@@ -59,3 +65,19 @@ def test_each_week_shows_the_lesson_the_best_attempt_the_reflection_and_the_atte
     assert carlos_week1.attendance == "late" and not carlos_week1.lesson_opened
     assert carlos_week1.quiz_best_percent is None and carlos_week1.reflection_status is None
     assert progress[jose.id].returned_reflections == (2,)
+
+
+def test_a_trainees_own_weeks_read_the_same_as_his_row_in_the_gradebook(world):
+    # His own pages ask about one man, with a statement of their own (lms.database.ForIds); the gradebook
+    # asks about many. Surveys answered count in both.
+    jose, carlos = world.trainee.enrollment, world.other_trainee.enrollment
+    _record_two_mens_weeks(jose, carlos)
+    course, now = current_course(), datetime.now(timezone.utc)
+    answer_surveys(jose, course, "pre", 0.8, seed=1)
+
+    both = progress_for([jose, carlos], course, now)
+    assert progress_of(jose, course, now) == both[jose.id]
+    assert progress_of(carlos, course, now) == both[carlos.id]
+    assert both[jose.id].week(1).lesson_opened and both[carlos.id].week(1).attendance == "late"
+    assert phases_done([jose.id], course) == {jose.id: {"pre"}}
+    assert phases_done([jose.id, carlos.id], course) == {jose.id: {"pre"}, carlos.id: set()}
