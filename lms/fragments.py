@@ -31,6 +31,7 @@ part every time.
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import fields
+from operator import attrgetter
 
 from flask import Flask
 from jinja2 import Environment
@@ -62,17 +63,24 @@ class KeptFragments:
         return len(self._parts)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FIELD_VALUES: dict[type, Callable[[object], tuple]] = {}
+
+
+def _field_values(kind: type) -> Callable[[object], tuple]:
+    """A function giving every field of a ``kind`` as a tuple, in one C call (``attrgetter``)."""
+    names = tuple(f.name for f in fields(kind))
+    getter = attrgetter(*names)
+    return getter if len(names) > 1 else lambda item: (getter(item),)
 
 
 def as_key(items: Iterable) -> tuple:
     """Every field of each dataclass in ``items``, as a tuple of tuples: a key that changes with any of them."""
     key = []
     for item in items:
-        names = _FIELD_NAMES.get(type(item))
-        if names is None:
-            names = _FIELD_NAMES[type(item)] = tuple(f.name for f in fields(item))
-        key.append(tuple(getattr(item, name) for name in names))
+        values = _FIELD_VALUES.get(type(item))
+        if values is None:
+            values = _FIELD_VALUES[type(item)] = _field_values(type(item))
+        key.append(values(item))
     return tuple(key)
 
 

@@ -63,6 +63,15 @@ def test_every_field_of_every_item_is_in_the_key():
     hash(fragments.as_key(weeks))
 
 
+def test_a_dataclass_of_one_field_keys_as_a_tuple_too():
+    # attrgetter gives one field's value bare: the key's shape must not depend on the number of fields.
+    @dataclass(frozen=True)
+    class Rate:
+        percent: float
+
+    assert fragments.as_key([Rate(80.0), Rate(75.0)]) == ((80.0,), (75.0,))
+
+
 def test_the_setting_turns_keeping_off():
     app = Flask(__name__)
     app.config["KEEP_FRAGMENTS"] = False
