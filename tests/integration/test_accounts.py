@@ -1,5 +1,7 @@
 """Logging in and out, joining a cohort, passwords: the stories of issue 2."""
 
+import io
+import logging
 from datetime import datetime, timedelta, timezone
 
 from helpers import PASSWORD, app_config, csrf_token, post_form
@@ -231,9 +233,12 @@ def test_healthz_answers_503_when_the_database_is_down(database_url, tmp_path):
     unreachable = (f"sqlite:///{tmp_path / 'no-such-folder' / 'lms.sqlite3'}" if database_url.startswith("sqlite")
                    else "postgresql+psycopg://postgres@127.0.0.1:1/lms")
     app = create_app(app_config(unreachable, tmp_path))
+    log = io.StringIO()
+    app.logger.addHandler(logging.StreamHandler(log))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "down"}
+    assert "the health check could not reach the database" in log.getvalue()  # the operator learns why
 
 
 def test_error_pages_are_translated_and_show_no_trace(client, world):
