@@ -60,9 +60,8 @@ def page(code: str | None = None):
     if code is None:
         return render_template("verify/page.html", result=None, code="")
     result = services.verify(code, "web", utcnow())
-    # Rendered before the commit, which would expire the certificate and make it load again.
     html = render_template("verify/page.html", result=result, code=code)
-    db.session.commit()
+    db.session.commit()  # the check log's batch, when this check completed one (lms/checklog.py)
     return html, 404 if result.status in ("not_found", "malformed") else 200
 
 
@@ -75,8 +74,8 @@ bp.add_url_rule("/V/<code>", endpoint="page_from_qr", view_func=page)
 def api(code: str):
     """The same check as JSON: ``status`` is valid, suspended, revoked, not_found or malformed."""
     result = services.verify(code, "api", utcnow())
-    answer = jsonify(result.public_json())  # before the commit, which would expire the certificate
-    db.session.commit()
+    answer = jsonify(result.public_json())
+    db.session.commit()  # the check log's batch, when this check completed one (lms/checklog.py)
     return answer, 404 if result.status in ("not_found", "malformed") else 200
 
 

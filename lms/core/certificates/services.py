@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Row, bindparam, exists, select
 
 from lms import audit, checklog
 from lms.content.model import Course
@@ -218,7 +218,7 @@ def _cached_pdf(certificate_id, status, base_url, code, name, course, hours, iss
 class Verification:
     status: str                     # valid | suspended | revoked | not_found | malformed
     code: str | None
-    certificate: Certificate | None
+    certificate: Row | None         # the certificate's columns as read, by name: a check changes nothing
 
     def public_json(self) -> dict:
         """What the certificate itself prints, and its status: nothing else about the person.
@@ -249,7 +249,10 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-_BY_CODE = select(Certificate).where(Certificate.code == bindparam("code"))  # every public check: built once
+# A check reads the certificate's columns on the connection, not an ORM object: it changes nothing, and a
+# row costs half as much (SQLite, with the check's commit: 110-150 µs against 190-230). Built once.
+_CERTIFICATE_COLUMNS = select(Certificate.__table__)
+_BY_CODE = _CERTIFICATE_COLUMNS.where(Certificate.code == bindparam("code"))
 
 
 def verify(text: str, channel: str, now: datetime, log: bool = True) -> Verification:
@@ -258,7 +261,7 @@ def verify(text: str, channel: str, now: datetime, log: bool = True) -> Verifica
     if not checked.is_well_formed:
         result = Verification("malformed", None, None)
     else:
-        certificate = db.session.scalar(_BY_CODE, {"code": checked.code})
+        certificate = db.session.connection().execute(_BY_CODE, {"code": checked.code}).first()
         status = "not_found" if certificate is None else certificate.status
         result = Verification(status, checked.code, certificate)
     if log:
@@ -278,7 +281,8 @@ def verify_many(codes: list[str], now: datetime) -> list[Verification]:
     found = {}
     if wanted:
         for chunk in _chunks(sorted(wanted), 500):
-            found.update({c.code: c for c in db.session.scalars(select(Certificate).where(Certificate.code.in_(chunk)))})
+            rows = db.session.connection().execute(_CERTIFICATE_COLUMNS.where(Certificate.code.in_(chunk)))
+            found.update({c.code: c for c in rows})
     results = []
     for text, check in zip(codes, checked):
         if not check.is_well_formed:
