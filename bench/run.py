@@ -370,8 +370,10 @@ def markdown(report: dict) -> str:
                       + f"; {sent['submitted']} of the {sent['drafts']} drafts submitted in the end (with those still"
                       " in flight when wrk stopped)"]
         pages = data["pages"]
-        checks = [(f"{name} ≥ {target} × hello-world", f"{pages[name]['ratio']:.2f}", pages[name]["ratio"] >= target)
-                  for name, target in TARGETS.items()]
+        # Judged on the exact ratio, shown to three places: a home at 0.1489 is not a home at 0.15.
+        ceiling = max(pages[HELLO]["rps"], pages[HELLO_AGAIN]["rps"])
+        checks = [(f"{name} ≥ {target} × hello-world", f"{pages[name]['rps'] / ceiling:.3f}",
+                   pages[name]["rps"] / ceiling >= target) for name, target in TARGETS.items()]
         checks += [(f"{name} p99 < 50 ms at {CONNECTIONS} connections", f"{pages[name]['p99_ms']:.1f} ms",
                     pages[name]["p99_ms"] < 50) for name in ("lesson page", "trainee home")]
         checks.append((f"{ALONE}: p99 < 150 ms", f"{pages[ALONE]['p99_ms']:.1f} ms", pages[ALONE]["p99_ms"] < 150))

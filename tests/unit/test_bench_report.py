@@ -1,0 +1,30 @@
+"""`make bench`'s report judges each of issue 24's targets on the measured ratio itself, not on the ratio
+rounded for the table: the 09:20 run of 3 December served the home at 0.1489 of the hello-world, which two
+decimals print as 0.15, and the report said the target was met."""
+
+from bench import run
+
+
+def _page(rps: float) -> dict:
+    return {"rps": rps, "p50_ms": 10.0, "p99_ms": 20.0, "ratio": 0.0, "non_2xx": 0}
+
+
+def _report(home_rps: float) -> dict:
+    pages = {name: _page(1000.0) for name in run.TARGETS}
+    pages |= {run.HELLO: _page(6884.18), run.HELLO_AGAIN: _page(6550.0), "trainee home": _page(home_rps),
+              run.ALONE: _page(18.0), run.SUBMIT: _page(600.0) | {"requests": 10, "drafts": 10, "submitted": 10}}
+    backend = {"pages": pages, "worker_memory": {"rss_mb": 150, "pss_mb": 100, "peak_rss_mb": 150},
+               "scale_100_seconds": 10.0, "bulk_10000_s": 0.15, "pdf_ms_median": 68, "pdf_ms_first": 85}
+    return {"date": "2026-12-03 09:20 UTC", "machine": "test", "backends": {"sqlite": backend}}
+
+
+def _home_target(report: dict) -> str:
+    return next(line for line in run.markdown(report).splitlines() if line.startswith("| trainee home ≥"))
+
+
+def test_a_home_just_under_its_target_is_not_rounded_into_meeting_it():
+    assert _home_target(_report(1024.98)) == "| trainee home ≥ 0.15 × hello-world | 0.149 | **no** |"
+
+
+def test_a_home_at_its_target_meets_it():
+    assert _home_target(_report(1032.7)) == "| trainee home ≥ 0.15 × hello-world | 0.150 | yes |"
