@@ -34,6 +34,8 @@ HELLO = "hello-world (ceiling)"
 HELLO_AGAIN = "hello-world again, after the pages"
 SUBMIT = "quiz submit (POST, scored)"
 FLOOR = "signed-in floor (account query only)"
+FLOOR_CALENDAR = "signed-in floor, a cohort with its calendar (12 dated weeks, 12 workshops)"
+HOME_CALENDAR = "trainee home, a cohort with its calendar"
 STATISTICS = "quiz statistics, week 1, every cohort (3,300 trainees)"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # One browser for the login and for wrk: Flask-Login's session protection ties a login to its browser,
@@ -72,6 +74,10 @@ def prepare(backend: str, workdir: Path) -> dict:
     scale_seconds = time.perf_counter() - started
     sh(*flask, "lms", "demo", "--scale", "1", "--cohort-size", "300", env=env, stdout=subprocess.DEVNULL,
        stderr=subprocess.DEVNULL)
+    # One scale cohort with its twelve weeks dated and its workshops set, as a coordinator may: the rows
+    # "with a calendar" measure what its trainees pay (bench/calendar_cohort.py).
+    env["_calendar_trainee"] = subprocess.run([str(VENV / "python"), "-m", "bench.calendar_cohort"], check=True,
+                                              cwd=ROOT, env=env, capture_output=True, text=True).stdout.strip()
     if backend == "postgresql":
         # What autovacuum does within minutes of a bulk load in production: statistics for the
         # planner and a visibility map for index-only scans.
@@ -290,6 +296,7 @@ def bench_backend(backend: str) -> dict:
         base = f"http://127.0.0.1:{APP_PORT}"
         try:
             trainee = Session(base, "demo-trainee")
+            dated = Session(base, env["_calendar_trainee"])  # a trainee of the cohort with its calendar
             coordinator = Session(base, "demo-coordinator")
             verifier = Session(base, "demo-verifier")
             cohorts = re.findall(r'href="/manage/cohorts/(\d+)">Escala 101', coordinator.get("/manage/"))
@@ -312,6 +319,9 @@ def bench_backend(backend: str) -> dict:
                 FLOOR: (f"http://127.0.0.1:{FLOOR_PORT}/bench/signed-in", trainee.cookie, None),
                 "lesson page": (f"{base}/weeks/2", trainee.cookie, None),
                 "trainee home": (f"{base}/", trainee.cookie, None),
+                # The same two for a trainee whose cohort has twelve dated weeks and twelve workshops set.
+                FLOOR_CALENDAR: (f"http://127.0.0.1:{FLOOR_PORT}/bench/signed-in", dated.cookie, None),
+                HOME_CALENDAR: (f"{base}/", dated.cookie, None),
                 "quiz draft save (POST)": (f"{base}/weeks/3/quiz", trainee.cookie, save),
                 SUBMIT: (f"{base}/", None, submits),
                 "gradebook, 300 trainees": (gradebook, coordinator.cookie, None),

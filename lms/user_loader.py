@@ -140,12 +140,14 @@ def _as_loaded(obj, keys: frozenset, session) -> bool:
 
 
 class Kept(NamedTuple):
-    """One login's objects: ``to_add`` is what a new session must be given, the account (which brings its
-    enrollment and cohort along) and the view-only calendar and workshops (which it does not)."""
+    """One login's objects. A new session is given the account, which brings its enrollment and cohort
+    along. The cohort's calendar and workshops stay out of it: a trainee's request only reads them, through
+    the cohort's collections where they are loaded, and adding each one walked its relationships, 24 times
+    a request for a cohort with its whole calendar (a fifth of that trainee's floor, issue 24)."""
 
     values: tuple  # the column values the objects were built from, as _values_of_rows gives them
     loaded: list   # each object, with the attributes its query loaded on it
-    to_add: list
+    account: User
 
 
 class KnownAccounts(threading.local):
@@ -164,9 +166,8 @@ class KnownAccounts(threading.local):
 
     def attach(self, key: str, kept: Kept, session) -> User:
         self.entries.move_to_end(key)
-        for obj in kept.to_add:
-            session.add(obj)
-        return kept.to_add[0]
+        session.add(kept.account)
+        return kept.account
 
     def keep(self, key: str, user: User) -> None:
         graph = _graph(user)
@@ -177,8 +178,7 @@ class KnownAccounts(threading.local):
         except KeyError:  # a column not loaded: the session held the object half-loaded
             return
         loaded = [(obj, _ATTRIBUTES[type(obj)].intersection(inspect(obj).dict)) for obj in graph]
-        calendar = [obj for obj in graph if isinstance(obj, (CohortWeek, Workshop))]
-        self.entries[key] = Kept(values, loaded, [user, *calendar])
+        self.entries[key] = Kept(values, loaded, user)
         self.entries.move_to_end(key)
         while len(self.entries) > KEPT_PER_THREAD:
             self.entries.popitem(last=False)
