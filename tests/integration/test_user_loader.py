@@ -142,7 +142,7 @@ def test_a_cohort_with_its_whole_calendar_costs_the_account_query_a_row_per_date
     # The kept calendar is read through the cohort and never given to the session (each add walked its
     # relationships). A page that commits first, the first opening of week 3, still draws its workshop.
     assert "Local comunal 3" in jose.get("/weeks/3").text
-    assert "Local comunal 3" in jose.get("/weeks/3").text
+    assert "Local comunal 3" in jose.get("/weeks/3").text  # and from the objects that commit left to rebuild
 
 
 def test_a_change_a_page_made_without_saving_does_not_reach_the_next_request(served, jose):
