@@ -54,24 +54,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     csrf_tokens.init_app(app)
     limiter.init_app(app)
-    # Only decorated routes have limits, and their decorator checks them. The extension's own
-    # before-request hook would look for application-wide limits on every request: a tenth of a
-    # millisecond each, for none.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
-    # Its after-request hook writes rate-limit headers, which are off (RATELIMIT_HEADERS_ENABLED), and
-    # settles limits that count only some answers (``deduct_when``), which we do not use: another 20 µs
-    # on every request, for nothing. tests/integration/test_request_floor.py holds both conditions.
-    if not app.config["RATELIMIT_HEADERS_ENABLED"]:
-        app.after_request_funcs[None] = [hook for hook in app.after_request_funcs[None]
-                                         if getattr(hook, "args", None) != (limiter,)]
+    if limiter.enabled:  # LMS_RATELIMIT_ENABLED=false: the limiter registers none of its hooks
+        _take_out_unused_limiter_hooks(app, limiter)
     # Flask-Login's after-request hook sets or clears a "remember me" cookie, which no login here asks for
     # (logins are kept on the server, see lms/auth); reading the session for it on every answer also
-    # made every public answer vary by cookie. The same test checks that no login asks to be remembered.
+    # made every public answer vary by cookie. tests/integration/test_request_floor.py checks that no
+    # login asks to be remembered.
     app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
-    # Its teardown hook empties the state the limit decorators keep for a request. That state lives on
-    # the request's own context, which Flask makes new for every request and drops after it, so there is
-    # nothing to empty; on a request with no limit the hook made that state first, only to empty it.
-    app.teardown_request_funcs[None].remove(limiter._Limiter__release_context)
     i18n.init_app(app)
     security.init_app(app)
     logs.init_app(app)
@@ -107,3 +96,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app
+
+
+def _take_out_unused_limiter_hooks(app: Flask, limiter) -> None:
+    """Flask-Limiter's hooks that run on every request for features no route here uses.
+
+    Only decorated routes have limits, and their decorator checks them. The extension's own
+    before-request hook would look for application-wide limits on every request: a tenth of a
+    millisecond each, for none. Its after-request hook writes rate-limit headers, which are off
+    (RATELIMIT_HEADERS_ENABLED), and settles limits that count only some answers (``deduct_when``), which
+    we do not use: another 20 µs on every request, for nothing. Its teardown hook empties the state the
+    limit decorators keep for a request; that state lives on the request's own context, which Flask makes
+    new for every request and drops after it. tests/integration/test_request_floor.py holds all three.
+    """
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    if not app.config["RATELIMIT_HEADERS_ENABLED"]:
+        app.after_request_funcs[None] = [hook for hook in app.after_request_funcs[None]
+                                         if getattr(hook, "args", None) != (limiter,)]
+    app.teardown_request_funcs[None].remove(limiter._Limiter__release_context)

@@ -36,6 +36,9 @@ class Config:
     PUBLIC_BASE_URL: str | None = None  # where QR codes and credentials point; set it in production
     PUBLIC_HOSTS = ("localhost", "127.0.0.1")  # without PUBLIC_BASE_URL, the only hosts a link may name
 
+    # Flask-Limiter keeps "enabled" on its one shared object and takes it as the default of the next app it
+    # is given: stated here, every app says for itself.
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     VERIFY_RATE_LIMIT = "120 per minute"

@@ -170,6 +170,18 @@ def test_the_limiters_teardown_hook_is_taken_out_and_a_limit_still_counts_across
     assert answers == [404, 404, 404, 429]
 
 
+def test_an_operator_who_switches_rate_limits_off_gets_a_platform_that_starts(app, database_url, tmp_path):
+    """LMS_RATELIMIT_ENABLED=false: the limiter registers no hooks, so there are none to take out. The app
+    used to fail at startup looking for them. A later app with the default still counts its limits: the
+    limiter is one object shared by every app of the process."""
+    from lms.core.certificates.codes import new_code
+    quiet = create_app({**app_config(database_url, tmp_path / "off"), "RATELIMIT_ENABLED": False,
+                        "VERIFY_RATE_LIMIT": "1 per minute"})
+    assert [quiet.test_client().get(f"/api/v1/verify/{new_code()}").status_code for _ in range(3)] == [404] * 3
+    counted = create_app({**app_config(database_url, tmp_path / "on"), "VERIFY_RATE_LIMIT": "1 per minute"})
+    assert [counted.test_client().get(f"/api/v1/verify/{new_code()}").status_code for _ in range(2)] == [404, 429]
+
+
 def test_flask_asks_once_per_hook_whether_it_is_a_coroutine(auth, client, world, monkeypatch):
     import flask.app
     auth.login("jose")
