@@ -1,7 +1,7 @@
 """The public check log, written in batches.
 
 Every public check of a certificate code adds a row: a hash of the code, the outcome, the channel and
-the time, never who asked (``lms.core.certificates.services.log_checks`` says what a row holds). It is
+the time, never who asked (``lms.core.certificates.services._log_row`` says what a row holds). It is
 the busiest write we have, and it is a statistics log: nothing in the app reads it back. Written a row
 per check, each check was a transaction of its own, which cost the verification API a quarter of its
 throughput (docs/performance.md).
@@ -21,7 +21,7 @@ import weakref
 from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy import text as sql
 
 from lms.extensions import db
@@ -37,7 +37,7 @@ class CheckLog:
         self.lock = threading.Lock()  # a threaded server (the development one) adds from several threads
         _logs.add(self)
 
-    def add(self, rows: list[dict], now: datetime) -> None:
+    def add(self, rows: list[dict], now: datetime, connection: Connection | None = None) -> None:
         """Keep ``rows``; write everything kept, in the current transaction, once a batch is due."""
         if not rows:
             return
@@ -48,7 +48,7 @@ class CheckLog:
                     and (now - self.pending[0]["created_dt"]).total_seconds() < config["VERIFICATION_LOG_WAIT"]):
                 return
             due, self.pending = self.pending, []
-        write(due)  # committed by the caller, with the check that made the batch due
+        write(due, connection)  # committed by the caller, with the check that made the batch due
 
     def write_pending(self) -> None:
         """Write what is kept, in a transaction of its own (at exit, and for the tests)."""
@@ -70,11 +70,13 @@ def _write_every_log() -> None:
         log.write_pending()
 
 
-def write(rows: list[dict]) -> None:
-    """Add ``rows`` to the check log now, in the current transaction (to be committed by the caller)."""
+def write(rows: list[dict], connection: Connection | None = None) -> None:
+    """Add ``rows`` to the check log now, in the transaction of ``connection`` or else of the session (to be
+    committed by the caller)."""
     if not rows:
         return
-    connection = db.session.connection()
+    if connection is None:
+        connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(sql("SET LOCAL synchronous_commit TO OFF"))  # only this transaction's commit
     connection.execute(insert(VerificationCheck), rows)
@@ -84,6 +86,7 @@ def init_app(app: Flask) -> None:
     app.extensions["checklog"] = CheckLog(app)
 
 
-def add(rows: list[dict], now: datetime) -> None:
-    """Log the rows of public checks of one code, written with the worker's next batch."""
-    current_app.extensions["checklog"].add(rows, now)
+def add(rows: list[dict], now: datetime, connection: Connection | None = None) -> None:
+    """Log the rows of public checks of one code, written with the worker's next batch, on ``connection``
+    when the batch is due (else in the session's transaction)."""
+    current_app.extensions["checklog"].add(rows, now, connection)

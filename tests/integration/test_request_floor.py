@@ -65,6 +65,41 @@ def test_a_signed_in_trainees_stylesheet_and_the_health_check_ask_nothing_of_the
     assert by_route["/healthz"]["user_id"] is None and by_route["/healthz"]["request_id"]
 
 
+def test_a_public_check_of_a_code_is_one_query_and_no_orm_session(app, client, world, graduate):
+    """The verification page and API read the certificate on a pooled connection (lms/verify/views.py):
+    the ORM session's start and commit were a sixth of the API's answer."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import event
+
+    from lms.content.loader import current_course
+    from lms.core.certificates import services
+    from lms.core.progress import progress_of
+    from lms.extensions import db
+    now, course = datetime.now(timezone.utc), current_course()
+    code = services.issue(world.coordinator, graduate.enrollment, course, printed_name=graduate.display_name,
+                          now=now, progress=progress_of(graduate.enrollment, course, now)).code
+    db.session.commit()
+    app.config["VERIFICATION_LOG_BATCH"] = 20  # the check log's row waits for the worker's batch
+    began = {"n": 0}
+
+    def session_began(*_):
+        began["n"] += 1
+
+    event.listen(db.session, "after_begin", session_began)
+    try:
+        for url in (f"/api/v1/verify/{code}", f"/v/{code}"):
+            client.get(url).close()  # a first check may take the pool's first connection
+            with count_queries() as checked:
+                response = client.get(url)
+            assert response.status_code == 200 and checked["n"] == 1, url
+    finally:
+        event.remove(db.session, "after_begin", session_began)
+    assert began["n"] == 0, "a public check opened the ORM session"
+    assert client.get(f"/api/v1/verify/{code}").get_json()["status"] == "valid"
+    app.extensions["checklog"].write_pending()  # the kept rows, written while the test's database is there
+
+
 def _count_calls(monkeypatch, owner, name: str) -> dict:
     """From now on, count the calls of ``owner.name`` (which still does its work) in the returned ``["n"]``."""
     calls = {"n": 0}
@@ -175,11 +210,18 @@ def test_an_operator_who_switches_rate_limits_off_gets_a_platform_that_starts(ap
     used to fail at startup looking for them. A later app with the default still counts its limits: the
     limiter is one object shared by every app of the process."""
     from lms.core.certificates.codes import new_code
-    quiet = create_app({**app_config(database_url, tmp_path / "off"), "RATELIMIT_ENABLED": False,
-                        "VERIFY_RATE_LIMIT": "1 per minute"})
-    assert [quiet.test_client().get(f"/api/v1/verify/{new_code()}").status_code for _ in range(3)] == [404] * 3
-    counted = create_app({**app_config(database_url, tmp_path / "on"), "VERIFY_RATE_LIMIT": "1 per minute"})
-    assert [counted.test_client().get(f"/api/v1/verify/{new_code()}").status_code for _ in range(2)] == [404, 429]
+    from lms.extensions import db
+
+    def answers(settings: dict, times: int) -> list[int]:
+        other = create_app({**app_config(database_url, tmp_path / str(len(settings))), **settings})
+        try:
+            return [other.test_client().get(f"/api/v1/verify/{new_code()}").status_code for _ in range(times)]
+        finally:
+            with other.app_context():
+                db.engine.dispose()
+
+    assert answers({"RATELIMIT_ENABLED": False, "VERIFY_RATE_LIMIT": "1 per minute"}, 3) == [404] * 3
+    assert answers({"VERIFY_RATE_LIMIT": "1 per minute"}, 2) == [404, 429]
 
 
 def test_flask_asks_once_per_hook_whether_it_is_a_coroutine(auth, client, world, monkeypatch):

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, bindparam, exists, select
+from sqlalchemy import Connection, Row, bindparam, exists, select
 
 from lms import audit, checklog
 from lms.content.model import Course
@@ -255,17 +255,24 @@ _CERTIFICATE_COLUMNS = select(Certificate.__table__)
 _BY_CODE = _CERTIFICATE_COLUMNS.where(Certificate.code == bindparam("code"))
 
 
-def verify(text: str, channel: str, now: datetime, log: bool = True) -> Verification:
-    """Tell a mistyped code (malformed) from an unknown one (not_found), and report a known one's status."""
+def verify(text: str, channel: str, now: datetime, log: bool = True, connection: Connection | None = None
+           ) -> Verification:
+    """Tell a mistyped code (malformed) from an unknown one (not_found), and report a known one's status.
+
+    Read, and logged, on ``connection`` when one is given (the caller commits it), else in the session's
+    transaction.
+    """
     checked = check_code(text or "")
+    if connection is None:
+        connection = db.session.connection()
     if not checked.is_well_formed:
         result = Verification("malformed", None, None)
     else:
-        certificate = db.session.connection().execute(_BY_CODE, {"code": checked.code}).first()
+        certificate = connection.execute(_BY_CODE, {"code": checked.code}).first()
         status = "not_found" if certificate is None else certificate.status
         result = Verification(status, checked.code, certificate)
     if log:
-        log_checks([(result, text)], channel, now)
+        checklog.add([_log_row(result, text, channel, now)], now, connection)
     return result
 
 
@@ -290,22 +297,16 @@ def verify_many(codes: list[str], now: datetime) -> list[Verification]:
         else:
             cert = found.get(check.code)
             results.append(Verification("not_found" if cert is None else cert.status, check.code, cert))
-    log_checks(list(zip(results, codes)), "bulk", now)
+    checklog.write([_log_row(result, typed, "bulk", now) for result, typed in zip(results, codes)])
     return results
 
 
-def log_checks(checks: list[tuple[Verification, str]], channel: str, now: datetime) -> None:
-    """Add checks to the check log: a hash of the code, the outcome, the channel, the time, never who asked.
-
-    A public check's row is written with its worker's next batch, a bulk check's rows at once, in the
-    caller's transaction (lms/checklog.py).
-    """
-    rows = [{"code_hash": _logged_hash(result, typed), "outcome": result.status, "channel": channel,
-             "created_dt": now} for result, typed in checks]
-    if channel == "bulk":
-        checklog.write(rows)
-    else:
-        checklog.add(rows, now)
+def _log_row(result: Verification, typed: str, channel: str, now: datetime) -> dict:
+    """What the check log keeps of a check: a hash of the code, the outcome, the channel, the time, never
+    who asked. A public check's row is written with its worker's next batch, a bulk check's rows at once,
+    in the caller's transaction (lms/checklog.py)."""
+    return {"code_hash": _logged_hash(result, typed), "outcome": result.status, "channel": channel,
+            "created_dt": now}
 
 
 def _chunks(items, size):
