@@ -16,6 +16,9 @@ class Config:
     # A request that only read ends its transaction with COMMIT rather than ROLLBACK, so that psycopg keeps
     # its prepared statements (lms/database.py). None: on for PostgreSQL, off for SQLite, where it changes nothing.
     COMMIT_READ_ONLY_TRANSACTIONS: bool | None = None
+    # A pooled PostgreSQL connection unused for this many seconds is tested with a round trip before a
+    # request gets it; 0 tests it every time (lms/database.py).
+    POOL_CHECK_AFTER_IDLE = 30.0
     # Parts of pages drawn once per worker and kept under the values they are drawn from (lms/fragments.py).
     KEEP_FRAGMENTS = True
     COURSES_DIR = str(Path(__file__).resolve().parent.parent / "courses")
@@ -81,4 +84,6 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once with "database is locked".
         return {"connect_args": {"timeout": 15}, "hide_parameters": True}
-    return {"pool_pre_ping": True, "hide_parameters": True}
+    # A pooled PostgreSQL connection is tested before use only after it sat idle (lms/database.py), not on
+    # every checkout as pool_pre_ping would.
+    return {"hide_parameters": True}

@@ -2,9 +2,12 @@
 
 import logging
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import bindparam, event
+from sqlalchemy import Connection, bindparam, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,12 +27,64 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def init_app(app: Flask) -> None:
     """On PostgreSQL (psycopg), or wherever COMMIT_READ_ONLY_TRANSACTIONS says so, a request that only read
-    ends with COMMIT (below)."""
+    ends with COMMIT; and a server's pooled connections are tested after they sat idle (both below)."""
     commit = app.config.get("COMMIT_READ_ONLY_TRANSACTIONS")
     with app.app_context():
         engines = list(db.engines.values())
     if commit or (commit is None and any(engine.dialect.driver == "psycopg" for engine in engines)):
         _end_reads_with_commit(app, engines)
+    for engine in engines:
+        if engine.dialect.name != "sqlite":  # a file does not drop its connections
+            _check_connections_left_idle(engine, app.config["POOL_CHECK_AFTER_IDLE"])
+
+
+_RETURNED_AT = "lms.returned_at"  # on a pooled connection: when it last went back to the pool
+
+
+def _check_connections_left_idle(engine: Engine, idle_seconds: float) -> None:
+    """Test a pooled connection with a round trip before use only when it sat unused for ``idle_seconds``.
+
+    SQLAlchemy's ``pool_pre_ping`` tests every connection at every checkout: on PostgreSQL one round trip
+    more for every request, the health check's four instead of three. A connection handed back a moment
+    ago was working a moment ago. PgBouncer does the same for its server connections (``server_check_delay``,
+    30 s by default). The price: when the database restarts under traffic, a connection used within the
+    last ``idle_seconds`` fails its next request once, and that failure makes SQLAlchemy replace every
+    connection of the pool, so each worker sees at most one such error. A test that fails replaces them all
+    as well, as ``pool_pre_ping`` does (docs/deploy.md).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def returned(dbapi_connection, record) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked(dbapi_connection, record, proxy) -> None:
+        returned_at = record.info.get(_RETURNED_AT)  # none on a new connection: it was just opened
+        if returned_at is None or time.monotonic() - returned_at < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.InvalidatePoolError(f"a connection idle for {idle_seconds} s or more failed its test") from error
+
+
+@contextmanager
+def one_statement() -> Iterator[Connection]:
+    """A pooled connection, outside the ORM session, for a request that runs a single statement that
+    writes nothing (the health check).
+
+    On a database server the statement runs in autocommit: no BEGIN before it and no COMMIT after it, one
+    round trip where a transaction takes three (and a ROLLBACK would make psycopg forget its prepared
+    statements, see below). On SQLite there are no round trips to save, and switching a connection to
+    autocommit and back cost more than the commit it saves (64 µs against 28 in a loop), so there the
+    statement is committed as before.
+    """
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            yield connection
+            connection.commit()
+        else:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 class ForIds:

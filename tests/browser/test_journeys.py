@@ -326,6 +326,8 @@ def test_certificate_issued_verified_and_revoked(browser, live_server, js):
         # Issue one certificate: only his box stays ticked.
         issue_form = page.locator("main form").filter(
             has=page.get_by_role("button", name="Emitir los certificados elegidos"))
+        # Listing the rows does not wait for the page: on a busy machine it listed the page before it.
+        expect(issue_form.locator("tbody tr").first).to_be_visible()
         for row in issue_form.locator("tbody tr").all():
             box = row.locator("input[type=checkbox]")
             if row.locator("input[name^=name-]").input_value() == holder:

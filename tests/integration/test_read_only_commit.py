@@ -66,7 +66,9 @@ def _display_name(world) -> str:
 def test_a_page_that_only_reads_ends_with_commit(served, world):
     client = served.test_client()
     AuthActions(client).login("jose")
-    for path in ("/healthz", "/", "/weeks/2"):
+    # Not the health check: on PostgreSQL it runs its statement with no transaction at all
+    # (test_pool_checks.py), and the prepared statements below live on all the same.
+    for path in ("/", "/weeks/2"):
         served.ends.clear()
         assert client.get(path).status_code in (200, 302)
         assert served.ends and set(served.ends) == {"COMMIT"}, f"{path} ended with {served.ends}"
