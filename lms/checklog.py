@@ -6,13 +6,14 @@ the busiest write we have, and it is a statistics log: nothing in the app reads 
 per check, each check was a transaction of its own, which cost the verification API a quarter of its
 throughput (docs/performance.md).
 
-So a worker keeps the rows of its checks and writes them together, in one INSERT inside the transaction
-of the check that completes a batch: when it holds ``VERIFICATION_LOG_BATCH`` rows, or when its oldest
-row is ``VERIFICATION_LOG_WAIT`` seconds old, and when the worker exits. Each row keeps the moment of its
-own check. A worker killed outright loses at most one unwritten batch of this log, and so does a check
-that fails after it took the batch (its transaction is rolled back). Neither ever loses a certificate or
-a grade, and PostgreSQL's asynchronous commit of these rows could already lose the last fraction of a
-second. A bulk check writes its rows at once, as it always did.
+So a worker keeps the rows of its checks and writes them together, in one INSERT in a transaction of its
+own, during the check that completes a batch: when it holds ``VERIFICATION_LOG_BATCH`` rows, or when its
+oldest row is ``VERIFICATION_LOG_WAIT`` seconds old, and when the worker exits. Each row keeps the moment of
+its own check. The check itself writes nothing, so on PostgreSQL it reads in autocommit, in one round trip
+(``lms.database.one_statement``). A worker killed outright loses at most one unwritten batch of this log;
+that never loses a certificate or a grade, and PostgreSQL's asynchronous commit of these rows could
+already lose the last fraction of a second. A bulk check writes its rows at once, in its caller's
+transaction, as it always did.
 """
 
 import atexit
@@ -37,8 +38,8 @@ class CheckLog:
         self.lock = threading.Lock()  # a threaded server (the development one) adds from several threads
         _logs.add(self)
 
-    def add(self, rows: list[dict], now: datetime, connection: Connection | None = None) -> None:
-        """Keep ``rows``; write everything kept, in the current transaction, once a batch is due."""
+    def add(self, rows: list[dict], now: datetime) -> None:
+        """Keep ``rows``; write everything kept, in a transaction of its own, once a batch is due."""
         if not rows:
             return
         config = self.app.config
@@ -48,7 +49,11 @@ class CheckLog:
                     and (now - self.pending[0]["created_dt"]).total_seconds() < config["VERIFICATION_LOG_WAIT"]):
                 return
             due, self.pending = self.pending, []
-        write(due, connection)  # committed by the caller, with the check that made the batch due
+        self._write_now(due)
+
+    def _write_now(self, rows: list[dict]) -> None:
+        with db.engine.begin() as connection:  # on its own pooled connection, committed here
+            write(rows, connection)
 
     def write_pending(self) -> None:
         """Write what is kept, in a transaction of its own (at exit, and for the tests)."""
@@ -56,8 +61,7 @@ class CheckLog:
             due, self.pending = self.pending, []
         if due:
             with self.app.app_context():
-                write(due)
-                db.session.commit()
+                self._write_now(due)
 
 
 # Every app's log, to be written at exit (weakly held: the tests make an app each).
@@ -86,7 +90,6 @@ def init_app(app: Flask) -> None:
     app.extensions["checklog"] = CheckLog(app)
 
 
-def add(rows: list[dict], now: datetime, connection: Connection | None = None) -> None:
-    """Log the rows of public checks of one code, written with the worker's next batch, on ``connection``
-    when the batch is due (else in the session's transaction)."""
-    current_app.extensions["checklog"].add(rows, now, connection)
+def add(rows: list[dict], now: datetime) -> None:
+    """Log the rows of public checks of one code, written with the worker's next batch."""
+    current_app.extensions["checklog"].add(rows, now)

@@ -70,8 +70,8 @@ def _check_connections_left_idle(engine: Engine, idle_seconds: float) -> None:
 
 @contextmanager
 def one_statement() -> Iterator[Connection]:
-    """A pooled connection, outside the ORM session, for a request that runs a single statement that
-    writes nothing (the health check).
+    """A pooled connection, outside the ORM session, for a request whose one statement writes nothing (the
+    health check, a public check of a certificate).
 
     On a database server the statement runs in autocommit: no BEGIN before it and no COMMIT after it, one
     round trip where a transaction takes three (and a ROLLBACK would make psycopg forget its prepared

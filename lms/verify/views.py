@@ -20,6 +20,7 @@ from lms.core.certificates.openbadges import build_credential, vc_jwt
 from lms.core.dates import table_date
 from lms.core.errors import RuleError
 from lms.core.network import network_status
+from lms.database import one_statement
 from lms.exports import csv_response
 from lms.extensions import db, limiter
 from lms.labels import labels_for
@@ -78,13 +79,10 @@ def api(code: str):
 
 def _checked(code: str, channel: str) -> services.Verification:
     """One public check, on a pooled connection rather than the ORM session a page needs: the session's
-    start and commit were a sixth of the API's answer (issue 24, docs/performance.md). Committed, as the
-    health check is: it writes the check log's batch when this check completed one (lms/checklog.py), and
-    a commit that only read keeps PostgreSQL's prepared statements (lms/database.py)."""
-    with db.engine.connect() as connection:
-        result = services.verify(code, channel, utcnow(), connection=connection)
-        connection.commit()
-    return result
+    start and commit were a sixth of the API's answer (issue 24, docs/performance.md). It writes nothing
+    (the check log's batch commits on its own), so on PostgreSQL it is one round trip (lms/database.py)."""
+    with one_statement() as connection:
+        return services.verify(code, channel, utcnow(), connection=connection)
 
 
 def _status(result: services.Verification) -> int:

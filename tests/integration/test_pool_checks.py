@@ -18,8 +18,9 @@ from lms.extensions import db
 
 
 @pytest.fixture
-def served(database_url, tmp_path):
-    """An app of its own, with a pool of its own, as a gunicorn worker has."""
+def served(app, database_url, tmp_path):
+    """An app of its own, with a pool of its own, as a gunicorn worker has (beside the tests' app, which
+    makes the tables and empties them afterwards)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("a SQLite file has no server to drop its connections (LMS_TEST_DATABASE_URL=postgresql…)")
     app = create_app({**app_config(database_url, tmp_path), "POOL_CHECK_AFTER_IDLE": 30})
@@ -101,20 +102,46 @@ def test_a_restart_within_the_idle_window_fails_one_request_and_the_pool_is_repl
     assert client.get("/healthz").get_json()["database"] == "up"
 
 
-def test_the_health_check_is_one_round_trip_with_no_transaction_around_it(served):
-    """A load balancer asks every few seconds: a SELECT 1 in autocommit, without BEGIN and COMMIT."""
+@pytest.mark.parametrize("url", ["/healthz", "/api/v1/verify/{code}", "/v/{code}"])
+def test_the_health_check_and_a_public_check_are_one_round_trip_with_no_transaction_around_it(served, url):
+    """A load balancer asks every few seconds, and anyone may check a code: each is one statement that
+    writes nothing, sent in autocommit without BEGIN and COMMIT. The check log's row waits for the worker's
+    batch, which commits on its own (lms/checklog.py)."""
+    from lms.core.certificates.codes import new_code
+    served.config["VERIFICATION_LOG_BATCH"] = 20
     with served.app_context():
         engine = db.engine
     after = []
 
     def status(connection, cursor, statement, *_):
-        after.append((statement, connection.connection.dbapi_connection.info.transaction_status))
+        after.append((statement.split()[0], connection.connection.dbapi_connection.info.transaction_status))
 
     event.listen(engine, "after_cursor_execute", status)
     try:
         client = served.test_client()
         for _ in range(3):
-            assert client.get("/healthz").get_json()["database"] == "up"
+            assert client.get(url.format(code=new_code())).status_code in (200, 404)
     finally:
         event.remove(engine, "after_cursor_execute", status)
-    assert after == [("SELECT 1", TransactionStatus.IDLE)] * 3, "the health check opened a transaction"
+        served.extensions["checklog"].write_pending()
+    assert after == [("SELECT", TransactionStatus.IDLE)] * 3, f"{url} opened a transaction: {after}"
+
+
+def test_a_batch_of_the_check_log_is_written_in_a_transaction_of_its_own(served):
+    """The check that completes a batch writes it, committed on a connection of its own, with the
+    PostgreSQL commit that does not wait for the disk (lms/checklog.py)."""
+    from sqlalchemy import func, select
+
+    from lms.core.certificates.codes import new_code
+    from lms.models import VerificationCheck
+    served.config["VERIFICATION_LOG_BATCH"] = 2
+    with served.app_context():
+        engine = db.engine
+    sent = []
+    event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *_: sent.append(statement.split()[:2]))
+    client = served.test_client()
+    for _ in range(2):
+        assert client.get(f"/api/v1/verify/{new_code()}").status_code == 404
+    assert ["SET", "LOCAL"] in sent and ["INSERT", "INTO"] in sent
+    with served.app_context():
+        assert db.session.scalar(select(func.count()).select_from(VerificationCheck)) == 2

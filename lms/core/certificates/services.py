@@ -259,8 +259,8 @@ def verify(text: str, channel: str, now: datetime, log: bool = True, connection:
            ) -> Verification:
     """Tell a mistyped code (malformed) from an unknown one (not_found), and report a known one's status.
 
-    Read, and logged, on ``connection`` when one is given (the caller commits it), else in the session's
-    transaction.
+    Read on ``connection`` when one is given, else in the session's transaction. The check log's row is
+    written with the worker's next batch, which commits on its own (lms/checklog.py).
     """
     checked = check_code(text or "")
     if connection is None:
@@ -272,7 +272,7 @@ def verify(text: str, channel: str, now: datetime, log: bool = True, connection:
         status = "not_found" if certificate is None else certificate.status
         result = Verification(status, checked.code, certificate)
     if log:
-        checklog.add([_log_row(result, text, channel, now)], now, connection)
+        checklog.add([_log_row(result, text, channel, now)], now)
     return result
 
 
@@ -303,8 +303,8 @@ def verify_many(codes: list[str], now: datetime) -> list[Verification]:
 
 def _log_row(result: Verification, typed: str, channel: str, now: datetime) -> dict:
     """What the check log keeps of a check: a hash of the code, the outcome, the channel, the time, never
-    who asked. A public check's row is written with its worker's next batch, a bulk check's rows at once,
-    in the caller's transaction (lms/checklog.py)."""
+    who asked. A public check's row is written with its worker's next batch, a bulk check's rows at once in
+    the caller's transaction (lms/checklog.py)."""
     return {"code_hash": _logged_hash(result, typed), "outcome": result.status, "channel": channel,
             "created_dt": now}
 
