@@ -49,5 +49,6 @@ class SharedBudget:
         address = get_remote_address()
         for item in _items(self.limit_of()):
             if not self.limiter.limiter.hit(item, address, self.scope):
-                logger.info("rate limit %s exceeded by %s on %s", item, address, self.scope)
+                # Without the address: the public checks keep no visitor's identity (docs/security.md).
+                logger.info("rate limit %s exceeded on %s", item, self.scope)
                 raise TooManyRequests()

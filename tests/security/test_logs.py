@@ -91,3 +91,18 @@ def test_a_failing_requests_error_line_and_access_line_carry_the_id_the_proxy_se
     fresh = other.headers["X-Request-ID"]
     assert fresh != "no;way" and len(fresh) == 16
     assert {line["logger"] for line in lines if line.get("request_id") == fresh} == {app.logger.name, "lms.access"}
+
+
+def test_a_spent_verification_budget_is_logged_without_the_visitors_address(app, caplog):
+    """The public checks keep no visitor's identity: the line that says the budget was spent names the
+    limit and the scope, not who spent it."""
+    from lms.core.certificates.codes import new_code
+    app.config["VERIFY_RATE_LIMIT"] = "1 per minute"
+    client = app.test_client()
+    with caplog.at_level(logging.INFO, logger="lms.ratelimits"):
+        statuses = [client.get(f"/api/v1/verify/{new_code()}", environ_base={"REMOTE_ADDR": "190.43.7.21"}).status_code
+                    for _ in range(2)]
+    assert statuses == [404, 429]
+    spent = [r.getMessage() for r in caplog.records if r.name == "lms.ratelimits"]
+    assert spent and "verification" in spent[0]
+    assert not any("190.43.7.21" in r.getMessage() for r in caplog.records)
