@@ -1,5 +1,6 @@
 """What the tests share besides fixtures: the test password, the configuration, logging in, posting a form
-with its CSRF token, the cast of a story (``World``) and the trainee who finished the course.
+with its CSRF token, the cast of a story (``World``), the trainee who finished the course and his
+certificate.
 
 Tests import these with ``from helpers import …``; the fixtures themselves live in ``conftest.py``.
 """
@@ -149,3 +150,16 @@ def complete_course(world: World, recommended: bool = True) -> User:
                                             "Participó en todo y lidera con respeto.", now)
     db.session.commit()
     return world.trainee
+
+
+def issue_certificate(world: World, holder: User):
+    """The coordinator issues ``holder``'s certificate through the service, as the certificates page does,
+    and it is committed. ``holder`` has finished the course (``complete_course``)."""
+    from lms.content.loader import current_course
+    from lms.core.certificates import services
+    from lms.core.progress import progress_of
+    now, course = datetime.now(timezone.utc), current_course()
+    certificate = services.issue(world.coordinator, holder.enrollment, course, printed_name=holder.display_name,
+                                 now=now, progress=progress_of(holder.enrollment, course, now))
+    db.session.commit()
+    return certificate

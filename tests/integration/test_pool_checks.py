@@ -38,8 +38,8 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def tests_run(served, monkeypatch):
-    """How many times a pooled connection was tested."""
+def connection_tests(served, monkeypatch):
+    """How many times a pooled connection was tested with a round trip."""
     with served.app_context():
         dialect = db.engine.dialect
     runs = {"n": 0}
@@ -68,26 +68,26 @@ def _drop(database_url: str, pid: int) -> None:
         admin.dispose()
 
 
-def test_a_connection_handed_back_a_moment_ago_is_used_without_a_test(served, clock, tests_run):
+def test_a_connection_handed_back_a_moment_ago_is_used_without_a_test(served, clock, connection_tests):
     client = served.test_client()
     for _ in range(5):
         clock["t"] += 1
         assert client.get("/healthz").get_json()["database"] == "up"
-    assert tests_run["n"] == 0, "a busy worker paid a round trip to test a connection it just used"
+    assert connection_tests["n"] == 0, "a busy worker paid a round trip to test a connection it just used"
     clock["t"] += 31
     assert client.get("/healthz").get_json()["database"] == "up"
-    assert tests_run["n"] == 1, "a connection idle for half a minute was used untested"
+    assert connection_tests["n"] == 1, "a connection idle for half a minute was used untested"
 
 
 def test_a_connection_the_database_dropped_while_idle_is_replaced_before_a_request_uses_it(
-        served, clock, tests_run, database_url):
+        served, clock, connection_tests, database_url):
     client = served.test_client()
     assert client.get("/healthz").status_code == 200
     pid = _backend_of_the_pooled_connection(served)
     _drop(database_url, pid)
     clock["t"] += 31
     assert client.get("/healthz").get_json()["database"] == "up"
-    assert tests_run["n"] == 1
+    assert connection_tests["n"] == 1
     assert _backend_of_the_pooled_connection(served) != pid
 
 

@@ -10,6 +10,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from helpers import issue_certificate
 from sqlalchemy import event, insert
 from werkzeug.datastructures import MultiDict
 
@@ -131,15 +132,7 @@ def test_submitting_a_quiz_reads_the_account_and_the_attempts_and_writes_once(au
 
 
 def test_a_public_verification_reads_one_row_and_logs_the_check(client, world, graduate):
-    from datetime import datetime, timezone
-
-    from lms.content.loader import current_course
-    from lms.core.certificates import services
-    from lms.core.progress import progress_of
-    now, course = datetime.now(timezone.utc), current_course()
-    code = services.issue(world.coordinator, graduate.enrollment, course, printed_name=graduate.display_name,
-                          now=now, progress=progress_of(graduate.enrollment, course, now)).code
-    db.session.commit()
+    code = issue_certificate(world, graduate).code
     client.get(f"/api/v1/verify/{code}")
     with count_queries() as queries:
         response = client.get(f"/api/v1/verify/{code}")

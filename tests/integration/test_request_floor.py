@@ -14,7 +14,7 @@ import flask_babel
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
-from helpers import app_config
+from helpers import app_config, issue_certificate
 from test_query_budgets import count_queries
 
 from lms import create_app
@@ -68,18 +68,10 @@ def test_a_signed_in_trainees_stylesheet_and_the_health_check_ask_nothing_of_the
 def test_a_public_check_of_a_code_is_one_query_and_no_orm_session(app, client, world, graduate):
     """The verification page and API read the certificate on a pooled connection (lms/verify/views.py):
     the ORM session's start and commit were a sixth of the API's answer."""
-    from datetime import datetime, timezone
-
     from sqlalchemy import event
 
-    from lms.content.loader import current_course
-    from lms.core.certificates import services
-    from lms.core.progress import progress_of
     from lms.extensions import db
-    now, course = datetime.now(timezone.utc), current_course()
-    code = services.issue(world.coordinator, graduate.enrollment, course, printed_name=graduate.display_name,
-                          now=now, progress=progress_of(graduate.enrollment, course, now)).code
-    db.session.commit()
+    code = issue_certificate(world, graduate).code
     app.config["VERIFICATION_LOG_BATCH"] = 20  # the check log's row waits for the worker's batch
     began = {"n": 0}
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import icalendar
 import pytest
-from helpers import AuthActions, post_form
+from helpers import AuthActions, issue_certificate, post_form
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -120,15 +120,7 @@ def test_the_certificate_page_before_the_end_explains_what_is_left(client, auth,
 
 
 def test_a_graduate_still_gets_his_certificate_page(client, auth, graduate, world):
-    from datetime import datetime, timezone
-
-    from lms.content.loader import current_course
-    from lms.core.certificates import services
-    from lms.core.progress import progress_of
-    now = datetime.now(timezone.utc)
-    services.issue(world.coordinator, graduate.enrollment, current_course(), printed_name=graduate.display_name,
-                   now=now, progress=progress_of(graduate.enrollment, current_course(), now))
-    db.session.commit()
+    issue_certificate(world, graduate)
     auth.login("jose")
     page = client.get("/certificate").get_data(as_text=True)
     assert "Descargar el PDF" in page and "Compartir por WhatsApp" in page and "wa.me/?text=" in page

@@ -263,12 +263,11 @@ def verify(text: str, channel: str, now: datetime, log: bool = True, connection:
     written with the worker's next batch, which commits on its own (lms/checklog.py).
     """
     checked = check_code(text or "")
-    if connection is None:
-        connection = db.session.connection()
     if not checked.is_well_formed:
         result = Verification("malformed", None, None)
     else:
-        certificate = connection.execute(_BY_CODE, {"code": checked.code}).first()
+        reading = connection if connection is not None else db.session.connection()
+        certificate = reading.execute(_BY_CODE, {"code": checked.code}).first()
         status = "not_found" if certificate is None else certificate.status
         result = Verification(status, checked.code, certificate)
     if log:
