@@ -6,12 +6,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import Connection, bindparam, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from lms.extensions import db
+from lms.extensions import REQUEST_CONNECTION, db
 
 
 @event.listens_for(Engine, "connect")
@@ -28,6 +28,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def init_app(app: Flask) -> None:
     """On PostgreSQL (psycopg), or wherever COMMIT_READ_ONLY_TRANSACTIONS says so, a request that only read
     ends with COMMIT; and a server's pooled connections are tested after they sat idle (both below)."""
+    app.teardown_appcontext(_give_back_request_connection)  # registered before the read-only commit: runs after it
     commit = app.config.get("COMMIT_READ_ONLY_TRANSACTIONS")
     with app.app_context():
         engines = list(db.engines.values())
@@ -85,6 +86,43 @@ def one_statement() -> Iterator[Connection]:
             connection.commit()
         else:
             yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def request_connection() -> Connection:
+    """The connection a request reads on: the ORM session's when the session is open, else a pooled
+    connection of the request's own, taken at its first use and given back when the request ends.
+
+    The user loader checks the signed-in account on it, and a trainee's pages read his progress on it, without
+    opening the ORM session: opening and closing a session, its transaction, and giving it the account cost a
+    signed-in request 90-120 µs (issue 24, docs/performance.md). A request that does open the session later
+    opens it on this same connection (``lms.extensions.RequestSession``), so it still takes one connection and
+    runs in one transaction. When the session is open, what it holds unsaved is flushed first, as a query
+    through the session would, so a read sees what the request changed.
+    """
+    if db.session.registry.has():
+        session = db.session()
+        if session.autoflush:
+            session.flush()
+        return session.connection()
+    connection = g.get(REQUEST_CONNECTION)
+    if connection is None:
+        connection = db.engine.connect()
+        setattr(g, REQUEST_CONNECTION, connection)
+    return connection
+
+
+def _give_back_request_connection(exc) -> None:
+    """End the request's session, then its connection: a transaction that only read is committed where
+    reads end with COMMIT (below), anything else rolled back, and the connection goes back to the pool."""
+    connection = g.pop(REQUEST_CONNECTION, None)
+    if connection is None:
+        return
+    db.session.remove()  # the session runs on this connection, so it ends first
+    try:
+        if exc is None and connection.in_transaction() and not connection.info.get(_WROTE, True):
+            connection.commit()
+    finally:
+        connection.close()
 
 
 class ForIds:

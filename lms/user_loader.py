@@ -11,6 +11,13 @@ the values they were built from. It uses them again when the query returns exact
 the objects are still as they were loaded. That means nothing expired by a commit, nothing changed in
 memory, nothing else loaded onto them, and no other copy of them in the session. Anything else builds
 them again from the database. The query, and so every check it makes, still runs on every request.
+
+The query runs on the request's connection (``lms.database.request_connection``), not through the ORM
+session, and kept objects are handed to the session only when the request opens one: a page that reads
+on that connection alone (the home, a lesson opened before) never opens a session. Until it does, the
+account is detached. What the query loaded can be read, and changed, and a change is saved by the
+session's commit as before. A relationship the query did not load (a cohort's facilitators) cannot be
+loaded from a detached object, so a page reaches it through a query, as it would any other row.
 """
 
 import threading
@@ -18,12 +25,13 @@ from collections import OrderedDict
 from datetime import timedelta
 from typing import NamedTuple
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import bindparam, cast, inspect, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from lms.clock import utcnow
-from lms.extensions import db, login_manager
+from lms.database import request_connection
+from lms.extensions import ENTERS_WITH_SESSION, db, login_manager
 from lms.models import Cohort, CohortWeek, Enrollment, LoginSession, User, Workshop
 
 KEPT_PER_THREAD = 512  # logins a worker thread remembers; the oldest is forgotten first
@@ -127,7 +135,8 @@ def _values_of_objects(graph: list) -> tuple:
 
 
 def _as_loaded(obj, keys: frozenset, session) -> bool:
-    """The object is as its query left it, and the session holds no other copy of it."""
+    """The object is as its query left it, and no other session holds it or a copy of it (``session`` is
+    the request's ORM session if it is open, else None)."""
     state = inspect(obj)
     if state.modified or state.expired_attributes or state.deleted or state.was_deleted:
         return False
@@ -135,7 +144,7 @@ def _as_loaded(obj, keys: frozenset, session) -> bool:
         return False  # still attached to another live session
     if _ATTRIBUTES[type(obj)].intersection(state.dict) != keys:
         return False  # something else was loaded onto it, and may be out of date
-    present = session.identity_map.get(state.key)
+    present = session.identity_map.get(state.key) if session is not None else None
     return present is None or present is obj
 
 
@@ -164,9 +173,14 @@ class KnownAccounts(threading.local):
             return None
         return kept
 
-    def attach(self, key: str, kept: Kept, session) -> User:
+    def hand_over(self, key: str, kept: Kept, session) -> User:
+        """The account, for this request: given to its ORM session if one is open, or else left for the
+        session to take in when the request opens one (lms.extensions.RequestSession)."""
         self.entries.move_to_end(key)
-        session.add(kept.account)
+        if session is not None:
+            session.add(kept.account)
+        else:
+            setattr(g, ENTERS_WITH_SESSION, kept.account)
         return kept.account
 
     def keep(self, key: str, user: User) -> None:
@@ -203,16 +217,16 @@ def init_app(app: Flask) -> None:
             return None  # a cookie from before logins were kept on the server
         params = {"token": session_token, "login": LoginSession.hash_token(login_token),
                   "since": utcnow() - lifetime}
-        session = db.session()
-        kept = known.ready(cookie_id, session)
+        open_session = db.session() if db.session.registry.has() else None
+        kept = known.ready(cookie_id, open_session)
         if kept is not None:
-            rows = session.connection().execute(columns, params).all()
+            rows = request_connection().execute(columns, params).all()
             if not rows:
                 known.forget(cookie_id)
                 return None
             if _values_of_rows(rows) == kept.values:
-                return known.attach(cookie_id, kept, session)
-        user = session.execute(objects, params).unique().scalar_one_or_none()
+                return known.hand_over(cookie_id, kept, open_session)
+        user = db.session.execute(objects, params).unique().scalar_one_or_none()
         if user is None:
             known.forget(cookie_id)
             return None

@@ -22,8 +22,7 @@ from sqlalchemy import Float, Integer, String, case, func, literal, null, select
 from lms.content.model import Course
 from lms.core.calendar import cohort_overrides, overrides_for, week_opening
 from lms.core.surveys import phases_done, week_phase
-from lms.database import ForIds
-from lms.extensions import db
+from lms.database import ForIds, request_connection
 from lms.models import (
     ATTENDED,
     AttemptStatus,
@@ -289,8 +288,9 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
 
 
 def _rows(statement: ForIds, ids: list[int]):
-    """Plain rows through the session's connection: no ORM result processing for thousands of rows."""
-    return statement.execute(db.session.connection(), ids)
+    """Plain rows on the request's connection: no ORM result processing for thousands of rows, and no ORM
+    session opened for a trainee's own page."""
+    return statement.execute(request_connection(), ids)
 
 
 def _survey_pending(done: dict[int, set[str]], enrollment_id: int, phase: str | None) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from lms.content.model import Course
 from lms.core.secrets import instance_secret
-from lms.database import ForIds
+from lms.database import ForIds, request_connection
 from lms.extensions import db
 from lms.models import Enrollment, SurveyResponse
 
@@ -63,7 +63,7 @@ def phases_done(enrollment_ids, course: Course) -> dict[int, set[str]]:
     if not names or not course.surveys:
         return done
     answered: dict[tuple[int, str], set[str]] = {}
-    for name, survey_id, phase in _ANSWERED.execute(db.session.connection(), names):
+    for name, survey_id, phase in _ANSWERED.execute(request_connection(), names):
         answered.setdefault((names[name], phase), set()).add(survey_id)
     wanted = {s.id for s in course.surveys}
     for (eid, phase), surveys in answered.items():

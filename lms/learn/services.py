@@ -16,6 +16,7 @@ from lms.content.model import Course, Week
 from lms.core.errors import RuleError
 from lms.core.scoring import grade
 from lms.core.shuffle import draw_order
+from lms.database import request_connection
 from lms.extensions import db
 from lms.models import (
     AttemptStatus,
@@ -36,7 +37,7 @@ _OPENED = select(exists().where(LessonView.enrollment_id == bindparam("enrollmen
 
 def record_lesson_opened(enrollment: Enrollment, week: int) -> bool:
     """Remember that the trainee opened this week's lesson; True the first time (there is something to commit)."""
-    if db.session.scalar(_OPENED, {"enrollment": enrollment.id, "week": week}):
+    if request_connection().scalar(_OPENED, {"enrollment": enrollment.id, "week": week}):
         return False
     try:
         with db.session.begin_nested():

@@ -67,8 +67,10 @@ def test_a_page_that_only_reads_ends_with_commit(served, world):
     client = served.test_client()
     AuthActions(client).login("jose")
     # Not the health check: on PostgreSQL it runs its statement with no transaction at all
-    # (test_pool_checks.py), and the prepared statements below live on all the same.
-    for path in ("/", "/weeks/2"):
+    # (test_pool_checks.py), and the prepared statements below live on all the same. Each page twice: the
+    # second time the worker's kept account is used, and the page reads on the request's connection without
+    # ever opening the ORM session (lms.database.request_connection); that transaction ends with COMMIT too.
+    for path in ("/", "/weeks/2", "/", "/weeks/2"):
         served.ends.clear()
         assert client.get(path).status_code in (200, 302)
         assert served.ends and set(served.ends) == {"COMMIT"}, f"{path} ended with {served.ends}"

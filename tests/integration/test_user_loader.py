@@ -11,7 +11,7 @@ session; the changes are made through the test's session, as another worker woul
 """
 
 import pytest
-from flask_login import current_user
+from flask_login import current_user, login_required
 from helpers import AuthActions, app_config
 from sqlalchemy import delete, event, update
 
@@ -31,7 +31,28 @@ def served(database_url, tmp_path, world):
 
     @app.get("/test/facilitators")
     def facilitators():
-        return ", ".join(f.display_name for f in current_user.enrollment.cohort.facilitators)
+        # The account query does not load a cohort's facilitators: a page asks the request's session for them.
+        cohort = db.session.get(Cohort, current_user.enrollment.cohort_id)
+        assert cohort is current_user.enrollment.cohort
+        return ", ".join(f.display_name for f in cohort.facilitators)
+
+    @app.get("/test/signed-in")
+    @login_required
+    def signed_in():
+        return {"orm_session_opened": db.session.registry.has()}
+
+    @app.get("/test/my-account")
+    @login_required
+    def my_account():
+        account = current_user._get_current_object()
+        return {"same_object": db.session.get(User, account.id) is account}
+
+    @app.get("/test/rename-and-save")
+    @login_required
+    def rename_and_save():
+        current_user.display_name = "José Renombrado"  # before the request's session is open
+        db.session.commit()
+        return "saved"
 
     yield app
     with app.app_context():
@@ -69,6 +90,58 @@ def test_a_second_page_uses_the_kept_objects_and_still_asks_the_database(served,
     assert len(statements) == 2, "the account query and the lesson's own, no second account query"
     assert "login_sessions" in statements[0]
     assert next(iter(_kept(served).values())).account is kept_user, "the account was built again"
+
+
+def test_a_page_that_asks_only_who_is_signed_in_checks_him_without_opening_the_orm_session(served, world, jose):
+    """The account is checked on the request's connection; the ORM session, its transaction and its close
+    are paid only by a page that queries through it (lms.database.request_connection)."""
+    jose.get("/test/signed-in")
+    with served.app_context():
+        engine = db.engine
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert jose.get("/test/signed-in").get_json() == {"orm_session_opened": False}
+    assert len(statements) == 1 and "login_sessions" in statements[0], "the account is still asked every time"
+    _change(update(User).where(User.id == world.trainee.id).values(is_active=False))
+    response = jose.get("/test/signed-in")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_trainees_home_and_a_lesson_he_opened_before_are_read_without_the_orm_session(served, jose):
+    """His progress, his surveys and his certificate are read on the request's connection too."""
+    jose.get("/weeks/2")  # the first opening is recorded, through the session, and committed
+    jose.get("/weeks/2")
+    began = []
+
+    def session_began(*args):
+        began.append(args)
+
+    event.listen(db.session, "after_begin", session_began)
+    try:
+        assert "José Ñahui" in jose.get("/").text
+        assert jose.get("/weeks/2").status_code == 200
+    finally:
+        event.remove(db.session, "after_begin", session_began)
+    assert began == [], "a page that only reads opened the ORM session"
+
+
+def test_a_page_that_opens_the_session_finds_the_account_in_it_and_uses_one_connection(served, jose):
+    jose.get("/test/my-account")
+    with served.app_context():
+        engine = db.engine
+    checkouts = []
+    event.listen(engine, "checkout", lambda *args: checkouts.append(args))
+    assert jose.get("/test/my-account").get_json() == {"same_object": True}
+    assert jose.get("/weeks/2").status_code == 200
+    assert len(checkouts) == 2, "the account check and the page's own queries share the request's connection"
+
+
+def test_a_change_to_the_account_made_before_the_session_opens_is_saved_by_its_commit(served, world, jose):
+    jose.get("/test/signed-in")  # so the next request is handed the kept account, before any session opens
+    assert jose.get("/test/rename-and-save").text == "saved"
+    db.session.expire_all()
+    assert db.session.get(User, world.trainee.id).display_name == "José Renombrado"
+    assert "José Renombrado" in jose.get("/").text
 
 
 def test_an_account_closed_elsewhere_is_signed_out_on_its_next_request(served, world, jose):

@@ -31,6 +31,7 @@ from lms.core.certificates.tokens import (
 from lms.core.dates import lima_date, lima_iso, long_date, table_date
 from lms.core.errors import RuleError
 from lms.core.progress import CourseProgress, progress_for
+from lms.database import request_connection
 from lms.extensions import db
 from lms.models import Certificate, CertificateStatus, Enrollment, RevocationReason, User
 
@@ -70,7 +71,7 @@ def valid_certificate_holders(user_ids) -> set[int]:
 def holds_valid_certificate(user_id: int) -> bool:
     """Whether this man holds a valid certificate. One man's question has a plain statement of its own: the
     list of ``valid_certificate_holders`` is written out again for every call (a third of its cost)."""
-    return db.session.scalar(_HOLDS_VALID, {"user": user_id})
+    return request_connection().scalar(_HOLDS_VALID, {"user": user_id})
 
 
 def eligible(enrollments: list[Enrollment], course: Course, now: datetime) -> list[Candidate]:
