@@ -13,7 +13,7 @@ from flask import g
 from helpers import PASSWORD, AuthActions, World, app_config, complete_course
 
 from lms import create_app
-from lms.extensions import db, limiter
+from lms.extensions import REQUEST_CONNECTION, db, limiter
 from lms.models import Cohort, Enrollment, Role, User
 
 
@@ -40,8 +40,13 @@ def _schema(database_url, tmp_path_factory):
 def _forget_request_globals() -> None:
     # The test holds an app context for the whole test so that it can use db.session; requests
     # made by the test client reuse it, so `g` (current user, CSRF token, locale) must be
-    # emptied at the start of each request, as a fresh context would be in production.
+    # emptied at the start of each request, as a fresh context would be in production. The request's
+    # connection stays, as the test's session does (lms.database.request_connection): the session may be
+    # running on it, and it is given back when the test's context ends.
+    connection = g.get(REQUEST_CONNECTION)
     g.__dict__.clear()
+    if connection is not None:
+        setattr(g, REQUEST_CONNECTION, connection)
 
 
 @pytest.fixture

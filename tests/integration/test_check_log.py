@@ -81,6 +81,7 @@ def test_a_worker_that_stops_writes_what_it_kept(app, database_url, tmp_path):
         from lms import create_app
         config = app_config({database_url!r}, {str(tmp_path)!r})
         config["VERIFICATION_LOG_BATCH"] = 20
+        config["VERIFICATION_LOG_WAIT"] = 3600  # kept until the exit, however slow the machine
         app = create_app(config)
         client = app.test_client()
         for code in ("ABCD-EFGH-JKMN-PQRS", "not-a-code"):

@@ -8,7 +8,7 @@ connections are to a server that can go away; a SQLite file cannot.
 """
 
 import pytest
-from helpers import app_config
+from helpers import AuthActions, app_config
 from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine, event, text
 
@@ -109,6 +109,7 @@ def test_the_health_check_and_a_public_check_are_one_round_trip_with_no_transact
     batch, which commits on its own (lms/checklog.py)."""
     from lms.core.certificates.codes import new_code
     served.config["VERIFICATION_LOG_BATCH"] = 20
+    served.config["VERIFICATION_LOG_WAIT"] = 3600  # no batch comes due while a slow machine draws the first page
     with served.app_context():
         engine = db.engine
     after = []
@@ -125,6 +126,54 @@ def test_the_health_check_and_a_public_check_are_one_round_trip_with_no_transact
         event.remove(engine, "after_cursor_execute", status)
         served.extensions["checklog"].write_pending()
     assert after == [("SELECT", TransactionStatus.IDLE)] * 3, f"{url} opened a transaction: {after}"
+
+
+def test_a_trainees_pages_that_only_read_send_no_begin_and_no_commit(served, world):
+    """His account, his progress, his surveys, his certificate, whether he opened the lesson before: each is
+    one statement in autocommit on the request's connection (lms.database.request_connection)."""
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    client.get("/weeks/2")  # the first opening is written, in a transaction
+    client.get("/")
+    with served.app_context():
+        engine = db.engine
+    after = []
+
+    def status(connection, cursor, statement, *_):
+        after.append((statement.split()[0], connection.connection.dbapi_connection.info.transaction_status))
+
+    event.listen(engine, "after_cursor_execute", status)
+    try:
+        for path in ("/", "/weeks/2"):
+            after.clear()
+            assert client.get(path).status_code == 200
+            assert after and set(after) == {("SELECT", TransactionStatus.IDLE)}, f"{path}: {after}"
+    finally:
+        event.remove(engine, "after_cursor_execute", status)
+
+
+def test_a_page_that_writes_after_reading_in_autocommit_writes_in_one_transaction(served, world):
+    """The first opening of a lesson: read in autocommit, then the session's own transaction for the write."""
+    from lms.models import LessonView
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    client.get("/")  # the kept account is ready: the lesson below checks it on the request's connection
+    with served.app_context():
+        engine = db.engine
+    after = []
+
+    def status(connection, cursor, statement, *_):
+        after.append((statement.split()[0], connection.connection.dbapi_connection.info.transaction_status))
+
+    event.listen(engine, "after_cursor_execute", status)
+    try:
+        assert client.get("/weeks/2").status_code == 200
+    finally:
+        event.remove(engine, "after_cursor_execute", status)
+    writes = [state for verb, state in after if verb == "INSERT"]
+    assert writes == [TransactionStatus.INTRANS], after
+    with served.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(LessonView)) == 1
 
 
 def test_a_batch_of_the_check_log_is_written_in_a_transaction_of_its_own(served):

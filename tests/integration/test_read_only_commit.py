@@ -12,6 +12,7 @@ transaction when its context ends.
 
 import pytest
 from flask import abort
+from flask_login import current_user, login_required
 from helpers import AuthActions, app_config
 from sqlalchemy import event, text, update
 
@@ -43,6 +44,13 @@ def served(database_url, tmp_path, world):
     def rename_then_fail():
         db.session.execute(update(User).where(User.id == trainee_id).values(display_name="Cambiado"))
         raise RuntimeError("the view failed")
+
+    @app.get("/test/signed-in-rename-then-refuse")
+    @login_required
+    def signed_in_rename_then_refuse():
+        db.session.execute(update(User).where(User.id == current_user.id).values(display_name="Cambiado"))
+        db.session.execute(update(User).where(User.id == trainee_id).values(locale="en"))
+        abort(409)
 
     @app.get("/test/prepared")
     def prepared():
@@ -82,6 +90,19 @@ def test_a_request_that_wrote_and_was_refused_keeps_nothing(served, world):
     assert client.get("/test/rename-then-refuse").status_code == 409
     assert served.ends == ["ROLLBACK"]
     assert _display_name(world) == "José Ñahui"
+
+
+def test_a_signed_in_request_that_wrote_and_was_refused_keeps_nothing(served, world):
+    """His account was checked on the request's connection, in autocommit on PostgreSQL; the session that
+    writes after it still writes in one transaction, and the refusal undoes it whole."""
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    client.get("/")  # the kept account is ready: the next request checks it on the request's connection
+    served.ends.clear()
+    assert client.get("/test/signed-in-rename-then-refuse").status_code == 409
+    assert served.ends[-1] == "ROLLBACK"
+    assert _display_name(world) == "José Ñahui"
+    assert db.session.get(User, world.trainee.id).locale != "en"
 
 
 def test_a_change_never_saved_is_not_committed_by_the_end_of_the_request(served, world):
