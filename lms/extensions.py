@@ -46,18 +46,9 @@ class RequestSession(Session):
             self.add(waiting)
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if bind is None and has_app_context() and (connection := g.get(REQUEST_CONNECTION)) is not None:
-            bind = _ready_for_a_transaction(connection)
+        if bind is None and has_app_context():
+            bind = g.get(REQUEST_CONNECTION)
         return super().get_bind(mapper, clause, bind, **kwargs)
-
-
-def _ready_for_a_transaction(connection):
-    """On a database server the request's connection reads in autocommit until the session opens on it
-    (``lms.database.request_connection``); what the session does must be one transaction again."""
-    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        connection.commit()  # ends SQLAlchemy's record of a transaction the server never had
-        connection.execution_options(isolation_level=connection.default_isolation_level)
-    return connection
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": RequestSession})

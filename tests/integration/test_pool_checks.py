@@ -128,32 +128,10 @@ def test_the_health_check_and_a_public_check_are_one_round_trip_with_no_transact
     assert after == [("SELECT", TransactionStatus.IDLE)] * 3, f"{url} opened a transaction: {after}"
 
 
-def test_a_trainees_pages_that_only_read_send_no_begin_and_no_commit(served, world):
-    """His account, his progress, his surveys, his certificate, whether he opened the lesson before: each is
-    one statement in autocommit on the request's connection (lms.database.request_connection)."""
-    client = served.test_client()
-    AuthActions(client).login("jose")
-    client.get("/weeks/2")  # the first opening is written, in a transaction
-    client.get("/")
-    with served.app_context():
-        engine = db.engine
-    after = []
-
-    def status(connection, cursor, statement, *_):
-        after.append((statement.split()[0], connection.connection.dbapi_connection.info.transaction_status))
-
-    event.listen(engine, "after_cursor_execute", status)
-    try:
-        for path in ("/", "/weeks/2"):
-            after.clear()
-            assert client.get(path).status_code == 200
-            assert after and set(after) == {("SELECT", TransactionStatus.IDLE)}, f"{path}: {after}"
-    finally:
-        event.remove(engine, "after_cursor_execute", status)
-
-
-def test_a_page_that_writes_after_reading_in_autocommit_writes_in_one_transaction(served, world):
-    """The first opening of a lesson: read in autocommit, then the session's own transaction for the write."""
+def test_a_page_that_checks_the_account_on_the_request_connection_then_writes_writes_in_a_transaction(
+        served, world):
+    """The first opening of a lesson: the account checked on the request's connection, outside the ORM
+    session, then the session opened on that connection for the write (lms.database.request_connection)."""
     from lms.models import LessonView
     client = served.test_client()
     AuthActions(client).login("jose")

@@ -93,8 +93,8 @@ def test_a_request_that_wrote_and_was_refused_keeps_nothing(served, world):
 
 
 def test_a_signed_in_request_that_wrote_and_was_refused_keeps_nothing(served, world):
-    """His account was checked on the request's connection, in autocommit on PostgreSQL; the session that
-    writes after it still writes in one transaction, and the refusal undoes it whole."""
+    """His account was checked on the request's connection, outside the ORM session; the session that
+    writes after it opens on that connection, in charge of its transaction, and the refusal undoes it whole."""
     client = served.test_client()
     AuthActions(client).login("jose")
     client.get("/")  # the kept account is ready: the next request checks it on the request's connection
