@@ -7,6 +7,8 @@ health check sends its SELECT 1 alone, without BEGIN and COMMIT. These stories r
 connections are to a server that can go away; a SQLite file cannot.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from helpers import AuthActions, app_config
 from psycopg.pq import TransactionStatus
@@ -56,6 +58,23 @@ def connection_tests(served, monkeypatch):
 def _backend_of_the_pooled_connection(app) -> int:
     with app.app_context(), db.engine.connect() as connection:
         return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+@contextmanager
+def _transaction_states(app):
+    """Each statement's first word, and whether its connection was left inside a transaction after it."""
+    with app.app_context():
+        engine = db.engine
+    after = []
+
+    def status(connection, cursor, statement, *_):
+        after.append((statement.split()[0], connection.connection.dbapi_connection.info.transaction_status))
+
+    event.listen(engine, "after_cursor_execute", status)
+    try:
+        yield after
+    finally:
+        event.remove(engine, "after_cursor_execute", status)
 
 
 def _drop(database_url: str, pid: int) -> None:
@@ -110,20 +129,12 @@ def test_the_health_check_and_a_public_check_are_one_round_trip_with_no_transact
     from lms.core.certificates.codes import new_code
     served.config["VERIFICATION_LOG_BATCH"] = 20
     served.config["VERIFICATION_LOG_WAIT"] = 3600  # no batch comes due while a slow machine draws the first page
-    with served.app_context():
-        engine = db.engine
-    after = []
-
-    def status(connection, cursor, statement, *_):
-        after.append((statement.split()[0], connection.connection.dbapi_connection.info.transaction_status))
-
-    event.listen(engine, "after_cursor_execute", status)
+    client = served.test_client()
     try:
-        client = served.test_client()
-        for _ in range(3):
-            assert client.get(url.format(code=new_code())).status_code in (200, 404)
+        with _transaction_states(served) as after:
+            for _ in range(3):
+                assert client.get(url.format(code=new_code())).status_code in (200, 404)
     finally:
-        event.remove(engine, "after_cursor_execute", status)
         served.extensions["checklog"].write_pending()
     assert after == [("SELECT", TransactionStatus.IDLE)] * 3, f"{url} opened a transaction: {after}"
 
@@ -136,18 +147,8 @@ def test_a_page_that_checks_the_account_on_the_request_connection_then_writes_wr
     client = served.test_client()
     AuthActions(client).login("jose")
     client.get("/")  # the kept account is ready: the lesson below checks it on the request's connection
-    with served.app_context():
-        engine = db.engine
-    after = []
-
-    def status(connection, cursor, statement, *_):
-        after.append((statement.split()[0], connection.connection.dbapi_connection.info.transaction_status))
-
-    event.listen(engine, "after_cursor_execute", status)
-    try:
+    with _transaction_states(served) as after:
         assert client.get("/weeks/2").status_code == 200
-    finally:
-        event.remove(engine, "after_cursor_execute", status)
     writes = [state for verb, state in after if verb == "INSERT"]
     assert writes == [TransactionStatus.INTRANS], after
     with served.app_context():
