@@ -1,4 +1,5 @@
-"""Database wiring: SQLite pragmas, and how a request that only read ends its transaction."""
+"""Database wiring: SQLite pragmas, the connection a request reads on, and how a request that only read
+ends its transaction."""
 
 import logging
 import re
@@ -90,11 +91,12 @@ def one_statement() -> Iterator[Connection]:
 
 def request_connection() -> Connection:
     """The connection a request reads on: the ORM session's when the session is open, else a pooled
-    connection of the request's own, taken at its first use and given back when the request ends.
+    connection of the request's own, taken at its first use and given back when its app context ends (the
+    request's, or a command's).
 
     The user loader checks the signed-in account on it, and a trainee's pages read his progress on it, without
     opening the ORM session: opening and closing a session, its transaction, and giving it the account cost a
-    signed-in request 90-120 µs (issue 24, docs/performance.md). A request that does open the session later
+    signed-in request 85-125 µs more than a pooled connection, in a loop (issue 24, docs/performance.md). A request that does open the session later
     opens it on this same connection (``lms.extensions.RequestSession``), so it still takes one connection.
     When the session is open, what it holds unsaved is flushed first, as a query through the session would,
     so a read sees what the request changed.

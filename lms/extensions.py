@@ -27,7 +27,7 @@ class Base(DeclarativeBase):
 
 
 # In g, for one request (lms/user_loader.py, lms/database.py):
-REQUEST_CONNECTION = "lms_request_connection"  # the pooled connection the request checked the account on
+REQUEST_CONNECTION = "lms_request_connection"  # the pooled connection the request reads on
 ENTERS_WITH_SESSION = "lms_enters_with_session"  # the account, for the ORM session to take in when it opens
 
 
