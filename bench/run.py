@@ -115,6 +115,10 @@ class Session:
         self.opener.addheaders = [("User-Agent", USER_AGENT)]
         token = self.token("/login")
         self.post("/login", {"username": username, "password": PASSWORD, "csrf_token": token})
+        # The login starts a new session, without the CSRF value its pages' forms are signed from. A phone's
+        # first page after its login stores one, and the cookie stays the same from then on. A cookie taken
+        # straight after the login lacks it, and every page asked with it would rewrite the cookie.
+        self.get("/")
 
     def get(self, path: str) -> str:
         return self.opener.open(self.base + path).read().decode()
