@@ -94,12 +94,13 @@ def request_connection() -> Connection:
     connection of the request's own, taken at its first use and given back when its app context ends (the
     request's, or a command's).
 
-    The user loader checks the signed-in account on it, and a trainee's pages read his progress on it, without
-    opening the ORM session: opening and closing a session, its transaction, and giving it the account cost a
-    signed-in request 85-125 µs more than a pooled connection, in a loop (issue 24, docs/performance.md). A request that does open the session later
-    opens it on this same connection (``lms.extensions.RequestSession``), so it still takes one connection.
-    When the session is open, what it holds unsaved is flushed first, as a query through the session would,
-    so a read sees what the request changed.
+    The user loader checks the signed-in account on it, and a trainee's pages read his progress on it,
+    without opening the ORM session: opening and closing a session, its transaction, and giving it the
+    account cost a signed-in request 85-125 µs more than a pooled connection, in a loop (issue 24,
+    docs/performance.md). A request that does open the session later opens it on this same connection
+    (``lms.extensions.RequestSession``), so it still takes one connection. When the session is open, what it
+    holds unsaved is flushed first, as a query through the session would, so a read sees what the request
+    changed.
 
     On PostgreSQL the connection's reads stay in one transaction, committed at the end of the request
     (below). Reading in autocommit, as the health check does, was tried and not kept: the signed-in floor,

@@ -37,7 +37,8 @@ class RequestSession(Session):
     The user loader checks the signed-in account on a pooled connection, outside the ORM session
     (``lms.database.request_connection``): a request that never queries through the ORM never opens a
     session. One that does opens it on that same connection, in charge of its transaction as if it had
-    begun it, and finds the account already in it.
+    begun it, and finds the account already in it. The app has one database; a second one (Flask-SQLAlchemy's
+    binds) would need a request connection of its own, which ``get_bind`` does not choose.
     """
 
     def __init__(self, db, **kwargs):

@@ -108,7 +108,8 @@ def test_a_page_that_asks_only_who_is_signed_in_checks_him_without_opening_the_o
 
 
 def test_a_trainees_home_and_a_lesson_he_opened_before_are_read_without_the_orm_session(served, jose):
-    """His progress, his surveys and his certificate are read on the request's connection too."""
+    """His progress, his surveys and his certificate are read on the request's connection too, and his home
+    still shows the week he started."""
     jose.get("/weeks/2")  # the first opening is recorded, through the session, and committed
     jose.get("/weeks/2")
     began = []
@@ -118,14 +119,17 @@ def test_a_trainees_home_and_a_lesson_he_opened_before_are_read_without_the_orm_
 
     event.listen(db.session, "after_begin", session_began)
     try:
-        assert "José Ñahui" in jose.get("/").text
+        home = jose.get("/").text
         assert jose.get("/weeks/2").status_code == 200
     finally:
         event.remove(db.session, "after_begin", session_began)
     assert began == [], "a page that only reads opened the ORM session"
+    assert "José Ñahui" in home and home.count('class="week week-in_progress"') == 1, "week 2 is not shown started"
 
 
 def test_a_page_that_opens_the_session_finds_the_account_in_it_and_uses_one_connection(served, jose):
+    """No second copy of his account to fall out of step with, and a worker's pool serves as many requests
+    at once as before."""
     jose.get("/test/my-account")
     with served.app_context():
         engine = db.engine

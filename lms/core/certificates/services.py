@@ -260,14 +260,14 @@ def verify(text: str, channel: str, now: datetime, log: bool = True, connection:
            ) -> Verification:
     """Tell a mistyped code (malformed) from an unknown one (not_found), and report a known one's status.
 
-    Read on ``connection`` when one is given, else in the session's transaction. The check log's row is
-    written with the worker's next batch, which commits on its own (lms/checklog.py).
+    Read on ``connection`` when one is given, else on the request's (``lms.database.request_connection``).
+    The check log's row is written with the worker's next batch, which commits on its own (lms/checklog.py).
     """
     checked = check_code(text or "")
     if not checked.is_well_formed:
         result = Verification("malformed", None, None)
     else:
-        reading = connection if connection is not None else db.session.connection()
+        reading = connection if connection is not None else request_connection()
         certificate = reading.execute(_BY_CODE, {"code": checked.code}).first()
         status = "not_found" if certificate is None else certificate.status
         result = Verification(status, checked.code, certificate)
