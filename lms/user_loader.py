@@ -30,7 +30,7 @@ from sqlalchemy import bindparam, cast, inspect, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from lms.clock import utcnow
-from lms.database import request_connection
+from lms.database import named_statement, request_connection
 from lms.extensions import ENTERS_WITH_SESSION, db, login_manager
 from lms.models import Cohort, CohortWeek, Enrollment, LoginSession, User, Workshop
 
@@ -91,7 +91,10 @@ def _statements():
     calendar = [part(kind).select_from(User).join(LoginSession, LoginSession.user_id == User.id)
                 .join(Enrollment, Enrollment.user_id == User.id).join(kind, kind.cohort_id == Enrollment.cohort_id)
                 .where(login) for kind in (CohortWeek, Workshop)]
-    return objects, union_all(account, *calendar)
+    return objects, named_statement("the signed-in account", union_all(account, *calendar))
+
+
+_OBJECTS, _ROWS = _statements()  # built once, not per request
 
 
 def _values(obj) -> tuple:
@@ -205,7 +208,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     login_manager.session_protection = "basic"
-    objects, columns = _statements()  # built once, not per request
     lifetime = timedelta(days=app.config["LOGIN_LIFETIME_DAYS"])
     known = KnownAccounts()
     app.extensions["known_accounts"] = known
@@ -220,13 +222,13 @@ def init_app(app: Flask) -> None:
         open_session = db.session() if db.session.registry.has() else None
         kept = known.ready(cookie_id, open_session)
         if kept is not None:
-            rows = request_connection().execute(columns, params).all()
+            rows = request_connection().execute(_ROWS, params).all()
             if not rows:
                 known.forget(cookie_id)
                 return None
             if _values_of_rows(rows) == kept.values:
                 return known.hand_over(cookie_id, kept, open_session)
-        user = db.session.execute(objects, params).unique().scalar_one_or_none()
+        user = db.session.execute(_OBJECTS, params).unique().scalar_one_or_none()
         if user is None:
             known.forget(cookie_id)
             return None

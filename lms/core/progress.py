@@ -232,7 +232,7 @@ def _progress_statement(wanted):
             .group_by(found.c.enrollment, found.c.week))
 
 
-_PROGRESS = ForIds(_progress_statement)
+_PROGRESS = ForIds("progress", _progress_statement)
 _NOTHING = (None, None, None, None, None, None, None)  # a week he has not touched
 
 

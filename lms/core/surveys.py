@@ -52,8 +52,9 @@ def pseudonym(enrollment_id: int) -> str:
     return hmac.new(_key(), f"enrollment:{enrollment_id}".encode(), hashlib.sha256).hexdigest()
 
 
-_ANSWERED = ForIds(lambda wanted: select(SurveyResponse.pseudonym, SurveyResponse.survey_id, SurveyResponse.phase)
-                   .where(wanted(SurveyResponse.pseudonym)))  # built once: every trainee page asks
+# Built once: every trainee page asks.
+_ANSWERED = ForIds("surveys answered", lambda wanted: select(SurveyResponse.pseudonym, SurveyResponse.survey_id,
+                                                             SurveyResponse.phase).where(wanted(SurveyResponse.pseudonym)))
 
 
 def phases_done(enrollment_ids, course: Course) -> dict[int, set[str]]:

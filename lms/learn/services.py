@@ -16,7 +16,7 @@ from lms.content.model import Course, Week
 from lms.core.errors import RuleError
 from lms.core.scoring import grade
 from lms.core.shuffle import draw_order
-from lms.database import request_connection
+from lms.database import named_statement, request_connection
 from lms.extensions import db
 from lms.models import (
     AttemptStatus,
@@ -31,8 +31,9 @@ from lms.models import (
 # ---------------------------------------------------------------- lesson
 
 # Asked on every lesson page: built once.
-_OPENED = select(exists().where(LessonView.enrollment_id == bindparam("enrollment"),
-                                LessonView.week == bindparam("week")))
+_OPENED = named_statement("lesson opened before",
+                          select(exists().where(LessonView.enrollment_id == bindparam("enrollment"),
+                                                LessonView.week == bindparam("week"))))
 
 
 def record_lesson_opened(enrollment: Enrollment, week: int) -> bool:

@@ -93,6 +93,26 @@ def test_a_public_check_of_a_code_is_one_query_and_no_orm_session(app, client, w
     app.extensions["checklog"].write_pending()  # the kept rows, written while the test's database is there
 
 
+def test_a_name_is_one_statements_and_each_named_statement_reads_its_own_rows(app, world):
+    """Named statements are all built by one lambda, so only their names tell them apart in the cache."""
+    from uuid import uuid4
+
+    from sqlalchemy import bindparam, select
+
+    from lms.database import named_statement
+    from lms.extensions import db
+    from lms.models import User
+    name = f"a story's statement {uuid4()}"
+    usernames = named_statement(name, select(User.username).where(User.id == bindparam("id")))
+    names = named_statement(f"{name}, shown", select(User.display_name).where(User.id == bindparam("id")))
+    with pytest.raises(ValueError, match="already named"):
+        named_statement(name, select(User.id))
+    with db.engine.connect() as connection:
+        assert connection.scalar(usernames, {"id": world.trainee.id}) == "jose"
+        assert connection.scalar(names, {"id": world.trainee.id}) == "José Ñahui"
+        assert connection.scalar(usernames, {"id": world.facilitator.id}) == "facilitadora"
+
+
 def _count_calls(monkeypatch, owner, name: str) -> dict:
     """From now on, count the calls of ``owner.name`` (which still does its work) in the returned ``["n"]``."""
     calls = {"n": 0}

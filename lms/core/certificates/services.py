@@ -31,7 +31,7 @@ from lms.core.certificates.tokens import (
 from lms.core.dates import lima_date, lima_iso, long_date, table_date
 from lms.core.errors import RuleError
 from lms.core.progress import CourseProgress, progress_for
-from lms.database import request_connection
+from lms.database import named_statement, request_connection
 from lms.extensions import db
 from lms.models import Certificate, CertificateStatus, Enrollment, RevocationReason, User
 
@@ -53,8 +53,9 @@ class Candidate:
 # Asked for whole cohorts when certificates are issued, and of one man on every visit of his home: built once.
 _VALID_HOLDERS = select(Certificate.user_id).where(Certificate.user_id.in_(bindparam("users", expanding=True)),
                                                    Certificate.status == CertificateStatus.VALID.value)
-_HOLDS_VALID = select(exists().where(Certificate.user_id == bindparam("user"),
-                                     Certificate.status == CertificateStatus.VALID.value))
+_HOLDS_VALID = named_statement("holds a valid certificate",
+                               select(exists().where(Certificate.user_id == bindparam("user"),
+                                                     Certificate.status == CertificateStatus.VALID.value)))
 
 
 _SUSPENDED = select(Certificate.id).where(Certificate.status == CertificateStatus.SUSPENDED.value)
@@ -253,7 +254,7 @@ def code_hash(code: str) -> str:
 # A check reads the certificate's columns on the connection, not an ORM object: it changes nothing, and a
 # row costs half as much (SQLite, with the check's commit: 110-150 µs against 190-230). Built once.
 _CERTIFICATE_COLUMNS = select(Certificate.__table__)
-_BY_CODE = _CERTIFICATE_COLUMNS.where(Certificate.code == bindparam("code"))
+_BY_CODE = named_statement("certificate by code", _CERTIFICATE_COLUMNS.where(Certificate.code == bindparam("code")))
 
 
 def verify(text: str, channel: str, now: datetime, log: bool = True, connection: Connection | None = None
