@@ -19,9 +19,9 @@ from lms.core.progress import progress_of
 from lms.extensions import db
 from lms.models import (
     AGE_BANDS,
+    CERTIFICATE_IS_VALID,
     ActivityReport,
     Certificate,
-    CertificateStatus,
     MemberPreference,
     Network,
     Plan,
@@ -98,7 +98,7 @@ def _accredit(users: dict[str, User], coordinator: User) -> list[User]:
         if user is None:
             continue
         holds = db.session.scalar(select(Certificate.id).where(Certificate.user_id == user.id,
-                                                               Certificate.status == CertificateStatus.VALID.value))
+                                                               CERTIFICATE_IS_VALID))
         if holds is None:
             now = utcnow()
             progress = progress_of(user.enrollment, course, now)

@@ -1,7 +1,13 @@
 """The database models, one module per aggregate; importing this package registers every table."""
 
 from lms.models.audit import AuditEvent
-from lms.models.certificates import Certificate, CertificateStatus, RevocationReason, VerificationCheck
+from lms.models.certificates import (
+    CERTIFICATE_IS_VALID,
+    Certificate,
+    CertificateStatus,
+    RevocationReason,
+    VerificationCheck,
+)
 from lms.models.cohorts import Cohort, Enrollment, cohort_facilitators
 from lms.models.network import (  # noqa: E501
                                  AGE_BANDS,
@@ -45,7 +51,7 @@ from lms.models.users import LoginFailure, LoginSession, PasswordReset, Role, Us
 from lms.models.workshops import CalendarFeed, Workshop
 
 __all__ = [
-    "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "Certificate", "CertificateStatus",
+    "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "CERTIFICATE_IS_VALID", "Certificate", "CertificateStatus",
     "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
     "Enrollment", "LessonView", "LoginFailure", "LoginSession", "PasswordReset", "QuizAttempt", "Reflection",
     "ReflectionStatus", "ReflectionVersion", "Role", "Concern", "ConcernCategory", "ConcernDecision",

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.clock import utcnow
@@ -68,6 +68,13 @@ class Certificate(db.Model):
 
     holder: Mapped[User] = relationship(foreign_keys=[user_id])
     cohort: Mapped[Cohort] = relationship()
+
+# "The certificate is valid", with 'valid' written into the SQL instead of bound. The partial index on valid
+# certificates serves a query only when the planner sees that value. With it bound, SQLite prepared the
+# statement again at every execution (55 µs against 6 in a loop; 176 µs of a trainee's home, issue 24),
+# and the generic plan of a PostgreSQL prepared statement cannot use the index at all.
+CERTIFICATE_IS_VALID = Certificate.status == literal_column(f"'{CertificateStatus.VALID.value}'")
+
 
 class VerificationCheck(db.Model):
     """One public check of a code: only a hash of the code, the outcome and when, never who asked."""

@@ -22,12 +22,12 @@ from lms.core.network import active_since
 from lms.extensions import db
 from lms.models import (
     AGE_BANDS,
+    CERTIFICATE_IS_VALID,
     REFERRAL_SERVICES,
     SEXES,
     ActivityReport,
     ActivityType,
     Certificate,
-    CertificateStatus,
     Network,
     Plan,
     PlannedActivity,
@@ -489,9 +489,9 @@ def network_report(network: Network, period: Period, today: date) -> NetworkRepo
                for c in COUNTS}
     sectors = dict(db.session.execute(select(Sector.id, Sector.name).where(Sector.network_id == network.id)).all())
 
-    holders = select(Certificate.user_id).where(Certificate.status == CertificateStatus.VALID.value)
+    holders = select(Certificate.user_id).where(CERTIFICATE_IS_VALID)
     members = db.session.scalar(select(func.count(func.distinct(Certificate.user_id)))
-                                .where(Certificate.status == CertificateStatus.VALID.value))
+                                .where(CERTIFICATE_IS_VALID))
     active = db.session.scalar(
         select(func.count(func.distinct(ActivityReport.reporter_id)))
         .where(ActivityReport.status == ReportStatus.ACCEPTED.value, ActivityReport.held_on >= active_since(today),

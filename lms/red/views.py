@@ -22,11 +22,11 @@ from lms.extensions import db
 from lms.forms import EmptyForm, choices
 from lms.models import (
     AGE_BANDS,
+    CERTIFICATE_IS_VALID,
     REFERRAL_SERVICES,
     SEXES,
     ActivityReport,
     Certificate,
-    CertificateStatus,
     Enrollment,
     MemberPreference,
     Network,
@@ -226,7 +226,7 @@ def plan_status_name(status: str) -> str:
 def _members_choices():
     """Promoters who can be responsible for an activity: the Network's members."""
     rows = db.session.execute(select(User.id, User.display_name).join(Certificate, Certificate.user_id == User.id)
-                              .where(Certificate.status == CertificateStatus.VALID.value)
+                              .where(CERTIFICATE_IS_VALID)
                               .order_by(User.display_name)).all()
     return choices((r.id, r.display_name) for r in rows)
 

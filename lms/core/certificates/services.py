@@ -33,7 +33,7 @@ from lms.core.errors import RuleError
 from lms.core.progress import CourseProgress, progress_for
 from lms.database import named_statement, request_connection
 from lms.extensions import db
-from lms.models import Certificate, CertificateStatus, Enrollment, RevocationReason, User
+from lms.models import CERTIFICATE_IS_VALID, Certificate, CertificateStatus, Enrollment, RevocationReason, User
 
 
 def key_store() -> KeyStore:
@@ -52,10 +52,10 @@ class Candidate:
 
 # Asked for whole cohorts when certificates are issued, and of one man on every visit of his home: built once.
 _VALID_HOLDERS = select(Certificate.user_id).where(Certificate.user_id.in_(bindparam("users", expanding=True)),
-                                                   Certificate.status == CertificateStatus.VALID.value)
+                                                   CERTIFICATE_IS_VALID)
 _HOLDS_VALID = named_statement("holds a valid certificate",
                                select(exists().where(Certificate.user_id == bindparam("user"),
-                                                     Certificate.status == CertificateStatus.VALID.value)))
+                                                     CERTIFICATE_IS_VALID)))
 
 
 _SUSPENDED = select(Certificate.id).where(Certificate.status == CertificateStatus.SUSPENDED.value)
