@@ -167,8 +167,8 @@ class ForIds:
 
     def __init__(self, name: str, build) -> None:
         many = build(lambda column: column.in_(bindparam("ids", expanding=True)))
-        self.many = named_statement(f"{name}, for ids", many)
-        self.one = named_statement(f"{name}, for one id", build(lambda column: column == bindparam("id")))
+        one = build(lambda column: column == bindparam("id"))
+        self.many, self.one = named_statement(f"{name}, for ids", many), named_statement(f"{name}, for one id", one)
 
     def execute(self, connection, ids):
         ids = list(ids)
