@@ -52,9 +52,13 @@ def pseudonym(enrollment_id: int) -> str:
     return hmac.new(_key(), f"enrollment:{enrollment_id}".encode(), hashlib.sha256).hexdigest()
 
 
-# Built once: every trainee page asks.
-_ANSWERED = ForIds("surveys answered", lambda wanted: select(SurveyResponse.pseudonym, SurveyResponse.survey_id,
-                                                             SurveyResponse.phase).where(wanted(SurveyResponse.pseudonym)))
+def _answered_statement(wanted):
+    """The surveys answered under the pseudonyms ``wanted`` picks (see ForIds)."""
+    return (select(SurveyResponse.pseudonym, SurveyResponse.survey_id, SurveyResponse.phase)
+            .where(wanted(SurveyResponse.pseudonym)))
+
+
+_ANSWERED = ForIds("surveys answered", _answered_statement)  # built once: every trainee page asks
 
 
 def phases_done(enrollment_ids, course: Course) -> dict[int, set[str]]:

@@ -51,7 +51,8 @@ from lms.models.users import LoginFailure, LoginSession, PasswordReset, Role, Us
 from lms.models.workshops import CalendarFeed, Workshop
 
 __all__ = [
-    "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent", "CERTIFICATE_IS_VALID", "Certificate", "CertificateStatus",
+    "ATTENDED", "Attendance", "AttendanceStatus", "AttemptStatus", "AuditEvent",
+    "CERTIFICATE_IS_VALID", "Certificate", "CertificateStatus",
     "Cohort", "CohortWeek", "RevocationReason", "VerificationCheck",
     "Enrollment", "LessonView", "LoginFailure", "LoginSession", "PasswordReset", "QuizAttempt", "Reflection",
     "ReflectionStatus", "ReflectionVersion", "Role", "Concern", "ConcernCategory", "ConcernDecision",

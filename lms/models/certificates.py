@@ -69,6 +69,7 @@ class Certificate(db.Model):
     holder: Mapped[User] = relationship(foreign_keys=[user_id])
     cohort: Mapped[Cohort] = relationship()
 
+
 # "The certificate is valid", with 'valid' written into the SQL instead of bound. The partial index on valid
 # certificates serves a query only when the planner sees that value. With it bound, SQLite prepared the
 # statement again at every execution (55 µs against 6 in a loop; 176 µs of a trainee's home, issue 24),

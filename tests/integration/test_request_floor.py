@@ -123,7 +123,7 @@ def test_a_trainees_home_asks_for_his_valid_certificate_with_valid_written_into_
         assert "uq_certificates_one_valid_per_user" in str(plan), plan
 
 
-def test_a_name_is_one_statements_and_each_named_statement_reads_its_own_rows(app, world):
+def test_a_name_belongs_to_one_statement_and_each_named_statement_reads_its_own_rows(app, world):
     """Named statements are all built by one lambda, so only their names tell them apart in the cache."""
     from uuid import uuid4
 
