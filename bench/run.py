@@ -370,6 +370,11 @@ def bench_backend(backend: str) -> dict:
 
 def markdown(report: dict) -> str:
     lines = [f"Measured {report['date']} on {report['machine']}.", ""]
+    if "before" in report:  # since 3 December
+        lines += [f"- the machine: {report['before']['cpu'] or 'processor not named'}; a fixed loop of pure Python "
+                  f"took {report['before']['python_loop_ms']} ms before the run and "
+                  f"{report['after']['python_loop_ms']} ms after it; load average before it (1, 5, 15 minutes) "
+                  f"{', '.join(map(str, report['before']['load_average']))}", ""]
     for backend, data in report["backends"].items():
         lines += [f"### {backend}", "",
                   "| page | requests/s | p50 ms | p99 ms | ratio to hello-world | non-2xx/3xx answers |",
@@ -403,13 +408,47 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def cpu_model() -> str:
+    """The processor's name as Linux gives it ("AMD EPYC"), or "" where /proc/cpuinfo has none."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return ""
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
+
+
+def python_loop_ms() -> float:
+    """How long this machine takes over a fixed piece of pure Python, best of five, in ms.
+
+    A run's ratios are taken against its own hello-world, but a slow ceiling flatters them, and a ceiling
+    can be slow for two reasons: other work on the machine (the load average says so) or slower hardware
+    (this says so, while the load average stays near zero). On 3 December an idle machine served
+    hello-world at 2,800 requests/s, where earlier ones had served 6,700-7,500 (docs/performance.md).
+    """
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
+def machine() -> dict:
+    """What the run's numbers depend on besides the code: the hardware, its speed, and how busy it was."""
+    return {"cpu": cpu_model(), "python_loop_ms": python_loop_ms(),
+            "load_average": [round(load, 2) for load in os.getloadavg()]}
+
+
 def main() -> None:
     ensure_wrk()
     backends = sys.argv[1:] or ["sqlite", "postgresql"]
+    before = machine()
     report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+              "before": before,
               "settings": f"gunicorn 2 sync workers; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}",
               "backends": {b: bench_backend(b) for b in backends}}
+    report["after"] = machine()
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     (results / f"{datetime.now(timezone.utc):%Y%m%d-%H%M}.json").write_text(json.dumps(report, indent=2))

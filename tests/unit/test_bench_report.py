@@ -28,3 +28,19 @@ def test_a_home_just_under_its_target_is_not_rounded_into_meeting_it():
 
 def test_a_home_at_its_target_meets_it():
     assert _home_target(_report(1032.7)) == "| trainee home ≥ 0.15 × hello-world | 0.150 | yes |"
+
+
+def test_a_report_says_whether_its_machine_was_slow_or_busy():
+    # On 3 December an idle machine (load 0.00) served hello-world at 2,800 requests/s, where earlier runs had
+    # 6,700-7,500: a slow ceiling is not always a busy machine, and the report now tells the two apart.
+    before = {"cpu": "AMD EPYC", "python_loop_ms": 61.7, "load_average": [0.0, 0.03, 0.05]}
+    after = {"cpu": "AMD EPYC", "python_loop_ms": 62.4, "load_average": [1.9, 1.5, 0.9]}
+    report = _report(1032.7) | {"before": before, "after": after}
+    assert ("- the machine: AMD EPYC; a fixed loop of pure Python took 61.7 ms before the run and 62.4 ms after it; "
+            "load average before it (1, 5, 15 minutes) 0.0, 0.03, 0.05") in run.markdown(report).splitlines()
+
+
+def test_the_machine_is_measured_where_the_bench_runs():
+    measured = run.machine()
+    assert measured["python_loop_ms"] > 0
+    assert len(measured["load_average"]) == 3
