@@ -25,7 +25,7 @@ errorlog = "-"
 # the request's own live rows each time: a tenth of the page's time, and every fifth page a full
 # collection of 10-20 ms. No page makes 50,000 objects that outlive it, so a collection now comes every
 # few thousand requests, walks the garbage they left (about 12 objects a request), and takes ~13 ms.
-# docs/performance.md ("The garbage collector").
+# docs/performance-history.md ("The fifth round (late night): the garbage collector's pace").
 YOUNG_OBJECTS = 50_000
 
 

@@ -374,7 +374,11 @@ def markdown(report: dict) -> str:
         lines += [f"- the machine: {report['before']['cpu'] or 'processor not named'}; a fixed loop of pure Python "
                   f"took {report['before']['python_loop_ms']} ms before the run and "
                   f"{report['after']['python_loop_ms']} ms after it; load average before it (1, 5, 15 minutes) "
-                  f"{', '.join(map(str, report['before']['load_average']))}", ""]
+                  f"{', '.join(map(str, report['before']['load_average']))}"]
+        stolen = stolen_share(report["before"].get("cpu_ticks", []), report["after"].get("cpu_ticks", []))
+        if stolen is not None:
+            lines += [f"- CPU time taken by other guests of the host (steal) during the run: {stolen} %"]
+        lines += [""]
     for backend, data in report["backends"].items():
         lines += [f"### {backend}", "",
                   "| page | requests/s | p50 ms | p99 ms | ratio to hello-world | non-2xx/3xx answers |",
@@ -433,10 +437,32 @@ def python_loop_ms() -> float:
     return round(best * 1000, 1)
 
 
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, in ticks, from /proc/stat: user, nice, system, idle, iowait, irq,
+    softirq, steal. Empty where there is no /proc/stat."""
+    try:
+        return [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def stolen_share(before: list[int], after: list[int]) -> float | None:
+    """The share of the CPU time between two readings that the hypervisor gave to other guests ("steal").
+
+    A virtual machine's load average does not show it. On 3 December, with the load average near zero
+    before a run, vmstat showed a third of the CPU taken by other guests during it, and hello-world served
+    2,800-3,000 requests/s, against 6,700-7,500 on the morning's machine.
+    """
+    if len(before) < 8 or len(after) < 8:
+        return None
+    spent = [b - a for a, b in zip(before, after)]
+    return round(100 * spent[7] / sum(spent), 1) if sum(spent) else None
+
+
 def machine() -> dict:
     """What the run's numbers depend on besides the code: the hardware, its speed, and how busy it was."""
     return {"cpu": cpu_model(), "python_loop_ms": python_loop_ms(),
-            "load_average": [round(load, 2) for load in os.getloadavg()]}
+            "load_average": [round(load, 2) for load in os.getloadavg()], "cpu_ticks": cpu_ticks()}
 
 
 def main() -> None:

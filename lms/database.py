@@ -105,7 +105,7 @@ def request_connection() -> Connection:
     On PostgreSQL the connection's reads stay in one transaction, committed at the end of the request
     (below). Reading in autocommit, as the health check does, was tried and not kept: the signed-in floor,
     one statement, served 12 % more requests, but the home, four statements, served 9 % fewer and the lesson
-    3 % fewer (docs/performance.md, tenth round).
+    3 % fewer (docs/performance-history.md, tenth round).
     """
     if db.session.registry.has():
         session = db.session()

@@ -33,14 +33,24 @@ def test_a_home_at_its_target_meets_it():
 def test_a_report_says_whether_its_machine_was_slow_or_busy():
     # On 3 December an idle machine (load 0.00) served hello-world at 2,800 requests/s, where earlier runs had
     # 6,700-7,500: a slow ceiling is not always a busy machine, and the report now tells the two apart.
-    before = {"cpu": "AMD EPYC", "python_loop_ms": 61.7, "load_average": [0.0, 0.03, 0.05]}
-    after = {"cpu": "AMD EPYC", "python_loop_ms": 62.4, "load_average": [1.9, 1.5, 0.9]}
-    report = _report(1032.7) | {"before": before, "after": after}
+    # The load average missed what vmstat showed: a third of the CPU taken by other guests of the host.
+    before = {"cpu": "AMD EPYC", "python_loop_ms": 61.7, "load_average": [0.0, 0.03, 0.05],
+              "cpu_ticks": [1000, 0, 100, 5000, 0, 0, 0, 100]}
+    after = {"cpu": "AMD EPYC", "python_loop_ms": 62.4, "load_average": [1.9, 1.5, 0.9],
+             "cpu_ticks": [2000, 0, 300, 5500, 0, 0, 100, 1000]}
+    lines = run.markdown(_report(1032.7) | {"before": before, "after": after}).splitlines()
     assert ("- the machine: AMD EPYC; a fixed loop of pure Python took 61.7 ms before the run and 62.4 ms after it; "
-            "load average before it (1, 5, 15 minutes) 0.0, 0.03, 0.05") in run.markdown(report).splitlines()
+            "load average before it (1, 5, 15 minutes) 0.0, 0.03, 0.05") in lines
+    assert "- CPU time taken by other guests of the host (steal) during the run: 33.3 %" in lines
 
 
 def test_the_machine_is_measured_where_the_bench_runs():
     measured = run.machine()
     assert measured["python_loop_ms"] > 0
     assert len(measured["load_average"]) == 3
+    assert len(measured["cpu_ticks"]) == 8  # Linux: CI and this machine
+
+
+def test_no_steal_is_reported_without_two_readings_of_the_cpu():
+    assert run.stolen_share([], [1, 2, 3, 4, 5, 6, 7, 8]) is None
+    assert run.stolen_share([0] * 8, [0] * 8) is None
