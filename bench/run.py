@@ -425,9 +425,10 @@ def python_loop_ms() -> float:
     """How long this machine takes over a fixed piece of pure Python, best of five, in ms.
 
     A run's ratios are taken against its own hello-world, but a slow ceiling flatters them, and a ceiling
-    can be slow for two reasons: other work on the machine (the load average says so) or slower hardware
-    (this says so, while the load average stays near zero). On 3 December an idle machine served
-    hello-world at 2,800 requests/s, where earlier ones had served 6,700-7,500 (docs/performance.md).
+    can be slow for three reasons: other work on this machine (the load average shows it), other guests of
+    the host (the steal, below), or slower hardware (this loop shows it while the other two stay near
+    zero). On 3 December an otherwise idle machine served hello-world at 2,800 requests/s, where earlier
+    ones had served 6,700-7,500 (docs/performance.md).
     """
     best = float("inf")
     for _ in range(5):
