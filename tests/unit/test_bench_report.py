@@ -54,3 +54,12 @@ def test_the_machine_is_measured_where_the_bench_runs():
 def test_no_steal_is_reported_without_two_readings_of_the_cpu():
     assert run.stolen_share([], [1, 2, 3, 4, 5, 6, 7, 8]) is None
     assert run.stolen_share([0] * 8, [0] * 8) is None
+
+
+def test_each_row_says_how_fast_the_machine_ran_just_before_it():
+    # On 3 December the fixed loop took 55.7 ms before a run and 101.6 ms after it, with no CPU stolen:
+    # the machine slowed within the run, and the rows measured in the slow stretch must show it.
+    report = _report(1032.7)
+    report["backends"]["sqlite"]["pages"]["lesson page"] |= {"loop_ms": 101.6}
+    row = next(line for line in run.markdown(report).splitlines() if line.startswith("| lesson page |"))
+    assert row.endswith("| 0 | 101.6 |")
