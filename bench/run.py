@@ -407,6 +407,7 @@ def markdown(report: dict) -> str:
         checks.append((f"{ALONE}: p99 < 150 ms", f"{pages[ALONE]['p99_ms']:.1f} ms", pages[ALONE]["p99_ms"] < 150))
         lines += ["", "| target | measured | met |", "|---|---:|---|"]
         lines += [f"| {what} | {value} | {'yes' if met else '**no**'} |" for what, value, met in checks]
+        lines += unlike_the_ceiling(pages, [name for name in TARGETS] + ["lesson page", "trainee home", ALONE])
         memory = data["worker_memory"]
         lines += ["", f"- memory of the largest worker after the run: {memory['rss_mb']} MB resident "
                       f"({memory['pss_mb']} MB of it its own share, PSS); peak {memory['peak_rss_mb']} MB",
@@ -415,6 +416,20 @@ def markdown(report: dict) -> str:
                   f"- certificate PDF: {data['pdf_ms_median']:.0f} ms (median; first {data['pdf_ms_first']:.0f} ms)",
                   ""]
     return "\n".join(lines)
+
+
+def unlike_the_ceiling(pages: dict, names: list[str], tolerance: float = 0.2) -> list[str]:
+    """A line for each target's row measured while the machine ran at another speed than during the
+    hello-world sample taken as the ceiling: the fixed loop more than ``tolerance`` slower or faster. Such a
+    row's ratio says as much about the moment as about the page."""
+    ceiling = max((pages[HELLO], pages[HELLO_AGAIN]), key=lambda r: r["rps"]).get("loop_ms")
+    notes = []
+    for name in dict.fromkeys(names):  # in order, each once
+        loop = pages[name].get("loop_ms")
+        if ceiling and loop and abs(loop / ceiling - 1) > tolerance:
+            notes.append(f"- {name}: measured with the fixed loop at {loop} ms, against {ceiling} ms before the"
+                         f" ceiling ({abs(loop / ceiling - 1):.0%} {'longer' if loop > ceiling else 'shorter'})")
+    return [""] + notes if notes else []
 
 
 def cpu_model() -> str:
