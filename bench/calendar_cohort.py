@@ -2,7 +2,7 @@
 
 The demo dates no week and changes no workshop, so until the eighth round of issue 24 the bench never
 measured a cohort whose coordinator uses its calendar, and the account query's product of the two went
-unseen (docs/performance.md). This dates all twelve weeks of "Escala 001" and sets each week's workshop
+unseen (docs/performance-history.md). This dates all twelve weeks of "Escala 001" and sets each week's workshop
 (an hour, a place, a reference), through the same services as the coordinator's pages and as the demo
 coordinator. Every week stays open: the cohort started more than a hundred days ago and each date moves by
 a day at most, so its trainees' progress, and every other row of the bench, reads as before. Prints the

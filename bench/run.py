@@ -407,7 +407,7 @@ def markdown(report: dict) -> str:
         checks.append((f"{ALONE}: p99 < 150 ms", f"{pages[ALONE]['p99_ms']:.1f} ms", pages[ALONE]["p99_ms"] < 150))
         lines += ["", "| target | measured | met |", "|---|---:|---|"]
         lines += [f"| {what} | {value} | {'yes' if met else '**no**'} |" for what, value, met in checks]
-        lines += unlike_the_ceiling(pages, [name for name in TARGETS] + ["lesson page", "trainee home", ALONE])
+        lines += unlike_the_ceiling(pages, [*TARGETS, ALONE])  # TARGETS holds the lesson and the home
         memory = data["worker_memory"]
         lines += ["", f"- memory of the largest worker after the run: {memory['rss_mb']} MB resident "
                       f"({memory['pss_mb']} MB of it its own share, PSS); peak {memory['peak_rss_mb']} MB",
@@ -424,7 +424,7 @@ def unlike_the_ceiling(pages: dict, names: list[str], tolerance: float = 0.2) ->
     row's ratio says as much about the moment as about the page."""
     ceiling = max((pages[HELLO], pages[HELLO_AGAIN]), key=lambda r: r["rps"]).get("loop_ms")
     notes = []
-    for name in dict.fromkeys(names):  # in order, each once
+    for name in names:
         loop = pages[name].get("loop_ms")
         if ceiling and loop and abs(loop / ceiling - 1) > tolerance:
             notes.append(f"- {name}: measured with the fixed loop at {loop} ms, against {ceiling} ms before the"

@@ -10,7 +10,7 @@ class Platform(Flask):
 
     Flask asks ``ensure_sync`` about every before-request, after-request and teardown hook and about the
     view, on every request: eleven inspections of code flags for the signed-in floor, whose answer never
-    changes for a function (issue 24, docs/performance.md). The answers are kept; should something ever
+    changes for a function (issue 24, docs/performance-history.md). The answers are kept; should something ever
     hand Flask a new function on every request, the kept answers are dropped past SYNC_KEPT.
     """
 

@@ -4,7 +4,7 @@ Every public check of a certificate code adds a row: a hash of the code, the out
 the time, never who asked (``lms.core.certificates.services._log_row`` says what a row holds). It is
 the busiest write we have, and it is a statistics log: nothing in the app reads it back. Written a row
 per check, each check was a transaction of its own, which cost the verification API a quarter of its
-throughput (docs/performance.md).
+throughput (docs/performance-history.md).
 
 So a worker keeps the rows of its checks and writes them together, in one INSERT in a transaction of its
 own, during the check that completes a batch: when it holds ``VERIFICATION_LOG_BATCH`` rows, or when its

@@ -2,7 +2,7 @@
 
 Every page has a form (the language switch in the header), so Flask-WTF signed the session's secret
 value (``session["csrf_token"]``) on every page: a serializer, its key derived again, JSON and an HMAC,
-about 25 µs, a tenth of a lesson page's own work (issue 24, docs/performance.md). With
+about 25 µs, a tenth of a lesson page's own work (issue 24, docs/performance-history.md). With
 WTF_CSRF_TIME_LIMIT off (lms/config.py), a token is valid for as long as its session keeps that value,
 so the token signed once can be handed out again. A session with another value (a new browser, a new
 login) or a new secret key is signed afresh, and with a time limit set every page signs its own token

@@ -97,7 +97,7 @@ def request_connection() -> Connection:
     The user loader checks the signed-in account on it, and a trainee's pages read his progress on it,
     without opening the ORM session: opening and closing a session, its transaction, and giving it the
     account cost a signed-in request 85-125 µs more than a pooled connection, in a loop (issue 24,
-    docs/performance.md). A request that does open the session later opens it on this same connection
+    docs/performance-history.md). A request that does open the session later opens it on this same connection
     (``lms.extensions.RequestSession``), so it still takes one connection. When the session is open, what it
     holds unsaved is flushed first, as a query through the session would, so a read sees what the request
     changed.
@@ -142,7 +142,7 @@ def named_statement(name: str, statement):
     SQLAlchemy finds a statement's SQL in its compiled cache by a key that spells out the whole statement,
     and it hashes that key again at every execution. The account query's key holds 1,215 values. Inside a
     request, with the CPU's caches cold, finding it took 110-150 µs, about a tenth of the signed-in floor on
-    a slow machine, and a trainee's progress (973 values) another 98 µs (issue 24, docs/performance.md). A
+    a slow machine, and a trainee's progress (973 values) another 98 µs (issue 24, docs/performance-history.md). A
     lambda statement's key is its lambda's code and what it is told to track, here the name, so the lookup
     takes 3-7 µs. Since the key no longer describes the statement, each name may be given to one statement
     only.
@@ -191,9 +191,8 @@ def _end_reads_with_commit(app: Flask, engines) -> None:
     prepared: every request paid for parsing and planning each query again. The account query took
     0.8-1.2 ms that way, and 0.17-0.23 ms once prepared. A transaction that sent only SELECTs and holds no
     unsaved change is over the same way with COMMIT as with ROLLBACK, and the prepared statements live on.
-    A request that wrote
-    anything, or failed, still rolls back as before (docs/performance.md; tests/integration/
-    test_read_only_commit.py).
+    A request that wrote anything, or failed, still rolls back as before (docs/performance-history.md, third
+    round; tests/integration/test_read_only_commit.py).
     """
     for engine in engines:
         event.listen(engine, "begin", _reading)

@@ -3,7 +3,7 @@
 Flask-Limiter's decorators work out on every request which limits apply to the view: its own, its
 blueprint's, the application's, the exemptions of each, and the text of a configured limit parsed
 again. For the public checks of a certificate that search cost 115 µs of a 670 µs answer (issue 24,
-docs/performance.md), to find the same single limit every time. A ``SharedBudget`` knows its limit:
+docs/performance-history.md), to find the same single limit every time. A ``SharedBudget`` knows its limit:
 it reads the configured text, parsed once per distinct text, and counts the request with Flask-Limiter's
 own strategy and storage (memory, or Redis across workers), under the key Flask-Limiter's
 ``shared_limit`` uses for the same scope. ``RATELIMIT_ENABLED`` switches it off, as it does the others.

@@ -6,7 +6,7 @@ A trainee's pages all need his enrollment, his cohort, its calendar and its work
 query brings their rows too.
 
 Building the five kinds of ORM objects from those rows was a third of a signed-in request's floor
-(issue 24, docs/performance.md). So each worker thread keeps the objects it built for a login, with
+(issue 24, docs/performance-history.md). So each worker thread keeps the objects it built for a login, with
 the values they were built from. It uses them again when the query returns exactly those values and
 the objects are still as they were loaded. That means nothing expired by a commit, nothing changed in
 memory, nothing else loaded onto them, and no other copy of them in the session. Anything else builds

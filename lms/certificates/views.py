@@ -39,7 +39,7 @@ def index():
     cohort_ids = list(db.session.scalars(select(Cohort.id)))
     standings = accreditation.standings(enrollments_of(cohort_ids), course, utcnow())
     # Fifty at a time, newest first: each row carries its own forms, and five hundred of them made a
-    # page of 4 MB that took seconds to draw (docs/performance.md).
+    # page of 4 MB that took seconds to draw (docs/performance-history.md).
     page = bounded_int(request.args.get("page")) or 1
     issued = db.session.scalars(select(Certificate).options(joinedload(Certificate.cohort))
                                 .order_by(Certificate.issued_dt.desc(), Certificate.id.desc())

@@ -23,7 +23,7 @@ def healthz():
     """Tell a load balancer whether this host can reach its database.
 
     One statement on a pooled connection, without the ORM session a page needs: the session's start and
-    end were a third of what a load balancer's every probe cost (issue 24, docs/performance.md). On
+    end were a third of what a load balancer's every probe cost (issue 24, docs/performance-history.md). On
     PostgreSQL it is one round trip, with no transaction around it (lms/database.py).
     """
     try:

@@ -79,7 +79,7 @@ def api(code: str):
 
 def _checked(code: str, channel: str) -> services.Verification:
     """One public check, on a pooled connection rather than the ORM session a page needs: the session's
-    start and commit were a sixth of the API's answer (issue 24, docs/performance.md). It writes nothing
+    start and commit were a sixth of the API's answer (issue 24, docs/performance-history.md). It writes nothing
     (the check log's batch commits on its own), so on PostgreSQL it is one round trip (lms/database.py)."""
     with one_statement() as connection:
         return services.verify(code, channel, utcnow(), connection=connection)

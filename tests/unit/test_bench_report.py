@@ -1,6 +1,10 @@
-"""`make bench`'s report judges each of issue 24's targets on the measured ratio itself, not on the ratio
-rounded for the table: the 09:20 run of 3 December served the home at 0.1489 of the hello-world, which two
-decimals print as 0.15, and the report said the target was met."""
+"""What `make bench`'s report tells its reader.
+
+It judges each of issue 24's targets on the measured ratio itself, not on the ratio rounded for the table:
+the 09:20 run of 3 December served the home at 0.1489 of the hello-world, which two decimals print as 0.15,
+and the report said the target was met. And it says how fast and how busy the machine was, over the run and
+before each row: on the evening of 3 December the same code's ratios moved by a tenth between runs, and the
+machine's speed halved within one run with nothing in the load average or the steal to show it."""
 
 from bench import run
 
