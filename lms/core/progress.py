@@ -53,10 +53,9 @@ class Task(enum.StrEnum):
     SURVEY = "survey"   # the pre survey (week 1) or the post survey (week 12)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class WeekProgress:
-    """One trainee's week. A value: never changed after it is made (not frozen only because a frozen
-    dataclass takes three times as long to build, and a 300-trainee gradebook builds 3,600)."""
+    """One trainee's week: a value, so trainees whose week reads the same share one (`progress_for`)."""
 
     week: int
     is_open: bool
@@ -77,7 +76,7 @@ class WeekProgress:
     remaining: tuple[Task, ...] = field(init=False)
 
     def __post_init__(self):
-        self.remaining = self._remaining()
+        object.__setattr__(self, "remaining", self._remaining())  # the one field a frozen value sets itself
 
     @property
     def attended(self) -> bool:
@@ -248,8 +247,8 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
     if overrides is None:
         overrides = overrides_for({e.cohort_id for e in enrollments})
 
-    # Plain tuples as keys: hashing SQLAlchemy rows costs more than the rest of this function.
-    found = {(e, w): values for e, w, *values in _rows(_PROGRESS, ids)}
+    # Plain tuples, as keys and values: hashing SQLAlchemy rows costs more than the rest of this function.
+    found = {row[:2]: row[2:] for row in _rows(_PROGRESS, ids)}  # (enrollment, week): what he did
 
     surveys = phases_done(ids, course) if course.surveys_required and course.surveys else {}
     calendars = {}  # the weeks' opening is the same for everyone in a cohort: work it out once per cohort
@@ -259,38 +258,48 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
             calendars[enrollment.cohort_id] = {w.number: week_opening(cohort, w.number, now, dates)
                                                for w in course.weeks}
     phases = {w.number: week_phase(w.number, course) for w in course.weeks}
+    # Most weeks read the same as someone else's (a 300-trainee cohort's 3,600 weeks are a few dozen
+    # values): each value is made once and shared.
+    made = {}
     result = {}
     for enrollment in enrollments:
-        calendar = calendars[enrollment.cohort_id]
+        eid, first_week, calendar = enrollment.id, enrollment.first_week, calendars[enrollment.cohort_id]
         weeks = []
         for week in course.weeks:
-            opened, best, passed, pending, used, reflection, attendance = found.get(
-                (enrollment.id, week.number), _NOTHING)
-            is_open, opens_at = calendar[week.number]
-            weeks.append(WeekProgress(
-                week=week.number,
-                is_open=is_open,
-                opens_at=opens_at,
-                lesson_opened=bool(opened),
-                quiz_best_percent=best,
-                quiz_passed=bool(passed),
-                quiz_pending=bool(pending),
-                attempts_used=int(used or 0),
-                reflection_status=reflection,
-                attendance=attendance,
-                attendance_counts=week.attendance_counts,
-                survey_pending=_survey_pending(surveys, enrollment.id, phases[week.number]),
-                before_joining=week.number < enrollment.first_week,
-            ))
+            n = week.number
+            facts = (n, calendar[n], found.get((eid, n), _NOTHING), _survey_pending(surveys, eid, phases[n]),
+                     n < first_week)
+            if (value := made.get(facts)) is None:
+                value = made[facts] = _week_progress(week, *facts[1:])
+            weeks.append(value)
         result[enrollment.id] = CourseProgress(enrollment_id=enrollment.id, weeks=tuple(weeks),
                                                min_attendance=course.min_attendance)
     return result
 
 
+def _week_progress(week, opening, found, survey_pending, before_joining) -> WeekProgress:
+    (is_open, opens_at), (opened, best, passed, pending, used, reflection, attendance) = opening, found
+    return WeekProgress(
+        week=week.number,
+        is_open=is_open,
+        opens_at=opens_at,
+        lesson_opened=bool(opened),
+        quiz_best_percent=best,
+        quiz_passed=bool(passed),
+        quiz_pending=bool(pending),
+        attempts_used=int(used or 0),
+        reflection_status=reflection,
+        attendance=attendance,
+        attendance_counts=week.attendance_counts,
+        survey_pending=survey_pending,
+        before_joining=before_joining,
+    )
+
+
 def _rows(statement: ForIds, ids: list[int]):
     """Plain rows on the request's connection: no ORM result processing for thousands of rows, and no ORM
     session opened for a trainee's own page."""
-    return statement.execute(request_connection(), ids)
+    return statement.execute(request_connection(), ids).all()  # fetched at once: not one call per row
 
 
 def _survey_pending(done: dict[int, set[str]], enrollment_id: int, phase: str | None) -> bool:

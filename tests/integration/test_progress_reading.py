@@ -5,10 +5,13 @@ week (lms/core/progress.py). These stories put every kind of record in known wee
 them back in one call, as the gradebook does.
 """
 
+from dataclasses import FrozenInstanceError
 from datetime import datetime, timezone
 
+import pytest
+
 from lms.content.loader import current_course
-from lms.core.progress import progress_for, progress_of
+from lms.core.progress import Task, progress_for, progress_of
 from lms.core.surveys import phases_done
 from lms.demo.progress import answer_surveys
 from lms.extensions import db
@@ -81,3 +84,36 @@ def test_a_trainees_own_weeks_read_the_same_as_his_row_in_the_gradebook(world):
     assert both[jose.id].week(1).lesson_opened and both[carlos.id].week(1).attendance == "late"
     assert phases_done([jose.id], course) == {jose.id: {"pre"}}
     assert phases_done([jose.id, carlos.id], course) == {jose.id: {"pre"}, carlos.id: set()}
+
+
+def test_men_whose_weeks_read_alike_share_a_week_that_nobody_can_change(world, make_user):
+    # A gradebook of 300 makes each distinct week once and hands it to every man whose week reads the same
+    # (lms/core/progress.py). Each man must still get his own facts. José, Pedro and Luis did the same in
+    # week 4; José and Pedro answered the baseline survey and Luis has not; Pedro joined at week 3.
+    course, now = current_course(), datetime.now(timezone.utc)
+    jose = world.trainee.enrollment
+    pedro = make_user("pedro", cohort=world.cohort, display_name="Pedro Quispe").enrollment
+    luis = make_user("luis", cohort=world.cohort, display_name="Luis Huamán").enrollment
+    pedro.first_week = 3
+    for man in (jose, pedro, luis):
+        db.session.add_all([LessonView(enrollment_id=man.id, week=4),
+                            Reflection(enrollment_id=man.id, week=4, status="submitted")])
+    db.session.commit()
+    for man in (jose, pedro):
+        answer_surveys(man, course, "pre", 0.8, seed=1)
+
+    weeks = progress_for([jose, pedro, luis], course, now)
+    jose_w, pedro_w, luis_w = (weeks[man.id] for man in (jose, pedro, luis))
+
+    assert jose_w.week(4) == pedro_w.week(4) == luis_w.week(4)  # the same records, the same week
+    assert jose_w.week(4).lesson_opened and jose_w.week(4).reflection_status == "submitted"
+    # Week 1 differs by one fact each time: when he joined, and the survey.
+    assert not jose_w.week(1).before_joining and pedro_w.week(1).before_joining
+    assert not jose_w.week(1).survey_pending and luis_w.week(1).survey_pending
+    assert luis_w.week(1).remaining[0] == Task.SURVEY and Task.SURVEY not in jose_w.week(1).remaining
+    for man in (jose, pedro, luis):
+        assert progress_of(man, course, now) == weeks[man.id]  # asked about alone, he reads the same
+
+    with pytest.raises(FrozenInstanceError):  # a shared week cannot be changed for one man and show on another
+        jose_w.week(4).reflection_status = "accepted"
+    assert pedro_w.week(4).reflection_status == "submitted"
