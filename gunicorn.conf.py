@@ -1,5 +1,6 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`. See docs/deploy.md."""
 
+import gc
 import multiprocessing
 import os
 
@@ -21,11 +22,11 @@ errorlog = "-"
 
 
 # Objects a worker may have made, net of those it freed, before its garbage collector looks for cycles
-# (Python's default: 700). At 700 the collector ran 28 times during one 300-trainee gradebook, walking
-# the request's own live rows each time: a tenth of the page's time, and every fifth page a full
-# collection of 10-20 ms. No page makes 50,000 objects that outlive it, so a collection now comes every
-# few thousand requests, walks the garbage they left (about 12 objects a request), and takes ~13 ms.
-# docs/performance-history.md ("The fifth round (late night): the garbage collector's pace").
+# in the middle of a request (Python's default: 700). At 700 the collector ran 28 times during one
+# 300-trainee gradebook, walking the request's own live rows each time: a tenth of the page's time, and
+# every fifth page a full collection of 10-20 ms (docs/performance-history.md, "The fifth round (late
+# night): the garbage collector's pace"). The garbage of an ordinary request is collected after it is
+# sent instead (post_request, below); this pace is for a request that makes more than this in one go.
 YOUNG_OBJECTS = 50_000
 
 
@@ -43,8 +44,6 @@ def when_ready(server):
 
     bench/run.py serves its hello-world ceiling with this same file; the course is ours alone.
     """
-    import gc
-
     app = server.app.wsgi()
     if "sqlalchemy" in app.extensions:
         from lms.content.loader import current_course
@@ -53,3 +52,34 @@ def when_ready(server):
             current_course()
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS, 10, 10)
+
+
+# Objects a request may leave behind before the collector runs once the page is sent (post_request).
+LEFT_BY_A_REQUEST = 1_000
+
+
+def post_request(worker, req, environ, resp):
+    """Once a page has been sent, collect the garbage its request left in reference cycles.
+
+    The ORM's objects (each with its state and a weak reference back) and the template's context are
+    freed only by the collector. A 300-trainee gradebook leaves about 7,100 such objects, so at
+    YOUNG_OBJECTS the collector ran every seventh gradebook, in the middle of one, and walked that
+    request's live rows with the garbage: 38 ms a time on average, up to 88 ms, which was the page's
+    p99. Run here, it finds the previous page's garbage and little else (1.8 ms after a gradebook), and
+    no longer inside a page. A light page leaves a few dozen objects, so it skips this until a thousand
+    have gathered. The older generations keep Python's ratios: every tenth collection of one generation
+    takes in the next (docs/performance.md, "The garbage a page leaves").
+
+    gunicorn calls this after the response's last byte is written, before the worker takes its next
+    request. YOUNG_OBJECTS stays the collector's own pace, for a request that makes more in one go.
+    """
+    young, middle, old = gc.get_count()  # middle, old: collections of the generation below since their own
+    if young < LEFT_BY_A_REQUEST:
+        return
+    _, middle_every, old_every = gc.get_threshold()
+    if old > old_every:  # the oldest generation past its threshold, as Python picks
+        gc.collect(2)
+    elif middle > middle_every:
+        gc.collect(1)
+    else:
+        gc.collect(0)

@@ -7,7 +7,7 @@ after round: on a shared machine wall-clock numbers drift by half between two ru
 CPU time of a batch is steady to a few percent when the machine is otherwise idle. Beside it, the Python
 function calls per request (counted with sys.setprofile), which do not depend on the machine at all. Each
 child first runs its version's ``gunicorn.conf.py`` ``when_ready``, so its garbage collector is set up as
-a worker's. OLD_REV is checked out in a temporary git worktree; both versions must work on the same
+a worker's, and its ``post_request`` after every request. OLD_REV is checked out in a temporary git worktree; both versions must work on the same
 database schema. Not a test: see bench/README.md.
 """
 
@@ -52,9 +52,17 @@ hello = Flask("hello")
 hello.get("/")(lambda: "Hello, World!")
 
 # The process as a gunicorn worker finds it: the version's own gunicorn.conf.py loads the course and
-# sets up the garbage collector (frozen objects, its pace) the way its master does before forking.
+# sets up the garbage collector (frozen objects, its pace) the way its master does before forking, and
+# its post_request hook, where it has one, runs after each request as gunicorn runs it.
 conf = runpy.run_path(os.path.join(os.environ["COMPARE_SOURCE"], "gunicorn.conf.py"))
 conf["when_ready"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
+after_request = conf.get("post_request", lambda worker, req, environ, resp: None)
+
+
+def serve(client, path):
+    response = client.get(path)
+    after_request(None, None, None, response)
+    return response
 
 
 def client_for(username):
@@ -96,18 +104,18 @@ for name, (client, path, batch) in pages.items():
     if only and not any(word in name for word in only.split(",")):
         continue
     for _ in range(5):
-        assert client.get(path).status_code == 200, (name, path)
+        assert serve(client, path).status_code == 200, (name, path)
     times = []
     for _ in range(6):
         started = time.process_time()
         for _ in range(batch):
-            client.get(path)
+            serve(client, path)
         times.append((time.process_time() - started) / batch * 1000)
     best[name] = min(times)
     counted[0] = 0
     sys.setprofile(count)
     for _ in range(batch):
-        client.get(path)
+        serve(client, path)
     sys.setprofile(None)
     calls[name] = counted[0] / batch
 print(json.dumps({"ms": best, "calls": calls}))
