@@ -102,7 +102,7 @@ def test_a_gradebooks_garbage_is_collected_once_the_page_is_sent_not_in_the_next
 
 
 def test_a_light_page_leaves_the_collector_alone_until_a_thousand_objects_have_gathered(worker_collector):
-    """A lesson leaves ~25 objects: collecting after each would cost more than it finds."""
+    """A lesson leaves ~25 objects: the collector runs after about forty lessons, not after each one."""
     first = _serve_a_page(worker_collector, garbage=25)
     assert first() is not None  # not collected yet: the collector did not run
     pages = 1
