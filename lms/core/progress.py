@@ -19,7 +19,7 @@ from functools import cached_property
 
 from sqlalchemy import Float, Integer, String, case, func, literal, null, select, union_all
 
-from lms.content.model import Course
+from lms.content.model import Course, Week
 from lms.core.calendar import cohort_overrides, overrides_for, week_opening
 from lms.core.surveys import phases_done, week_phase
 from lms.database import ForIds, request_connection
@@ -277,7 +277,9 @@ def progress_for(enrollments: list[Enrollment], course: Course, now: datetime,
     return result
 
 
-def _week_progress(week, opening, found, survey_pending, before_joining) -> WeekProgress:
+def _week_progress(week: Week, opening: tuple[bool, datetime], found: tuple, survey_pending: bool,
+                   before_joining: bool) -> WeekProgress:
+    """One week from its facts: the week's opening, what he did in it (a row of the statement, or nothing)."""
     (is_open, opens_at), (opened, best, passed, pending, used, reflection, attendance) = opening, found
     return WeekProgress(
         week=week.number,
