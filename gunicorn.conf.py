@@ -65,8 +65,8 @@ def post_request(worker, req, environ, resp):
     freed only by the collector. A 300-trainee gradebook leaves about 7,100 such objects, so at
     YOUNG_OBJECTS the collector ran every seventh gradebook, in the middle of one, and walked that
     request's live rows with the garbage: 38 ms a time on average, up to 88 ms, which was the page's
-    p99. Run here, it finds the previous page's garbage and little else (1.8 ms after a gradebook), and
-    no longer inside a page. A light page leaves a few dozen objects, so it skips this until a thousand
+    p99. Run here, it finds the previous page's garbage and little else (after a gradebook 1.8 ms
+    in-process, 2.4 ms served on average), and no longer inside a page. A light page leaves a few dozen objects, so it skips this until a thousand
     have gathered. The older generations keep Python's ratios: every tenth collection of one generation
     takes in the next (docs/performance.md, "The garbage a page leaves").
 

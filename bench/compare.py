@@ -7,8 +7,8 @@ after round: on a shared machine wall-clock numbers drift by half between two ru
 CPU time of a batch is steady to a few percent when the machine is otherwise idle. Beside it, the Python
 function calls per request (counted with sys.setprofile), which do not depend on the machine at all. Each
 child first runs its version's ``gunicorn.conf.py`` ``when_ready``, so its garbage collector is set up as
-a worker's, and its ``post_request`` after every request. OLD_REV is checked out in a temporary git worktree; both versions must work on the same
-database schema. Not a test: see bench/README.md.
+a worker's, and its ``post_request`` after every request. OLD_REV is checked out in a temporary git
+worktree; both versions must work on the same database schema. Not a test: see bench/README.md.
 """
 
 import argparse

@@ -9,6 +9,8 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask
 
+from lms.core.rosters import TraineeRow
+
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
@@ -130,3 +132,24 @@ def test_the_older_generations_are_collected_at_pythons_ratios(worker_collector)
     assert len(generations) == 140  # one collection after each page, and only there
     assert generations[:12] == [0] * 11 + [1]
     assert generations.count(2) == 1 and generations.index(2) == 11 * 12
+
+
+def _alive(kind: type) -> int:
+    return sum(type(obj) is kind for obj in gc.get_objects())
+
+
+def test_a_real_gradebooks_rows_wait_for_the_collector_and_go_once_the_page_is_sent(worker_collector, client,
+                                                                                   auth, world, make_user):
+    """The finding itself, on the page: what a gradebook drew its rows from (each man's row, his progress,
+    his ORM objects) is held in reference cycles after the answer, until the collector runs; the hook
+    frees it as soon as the page is sent."""
+    for n in range(40):
+        make_user(f"promotor{n:02}", cohort=world.cohort, display_name=f"Promotor {n:02}")
+    auth.login("facilitadora")
+    gradebook = f"/facilitate/cohorts/{world.cohort.id}/gradebook"
+    gc.collect()
+
+    assert client.get(gradebook).status_code == 200
+    assert _alive(TraineeRow) == 41  # the page is answered, and its rows are still in memory
+    worker_collector["post_request"](None, None, None, None)
+    assert _alive(TraineeRow) == 0
