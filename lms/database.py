@@ -4,10 +4,11 @@ ends its transaction."""
 import logging
 import re
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from sqlalchemy import Connection, bindparam, event, exc, lambda_stmt
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,7 +29,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def init_app(app: Flask) -> None:
     """On PostgreSQL (psycopg), or wherever COMMIT_READ_ONLY_TRANSACTIONS says so, a request that only read
-    ends with COMMIT; and a server's pooled connections are tested after they sat idle (both below)."""
+    ends with COMMIT; on PostgreSQL a request reads in autocommit until it writes; and a server's pooled
+    connections are tested after they sat idle (all below)."""
     app.teardown_appcontext(_give_back_request_connection)  # registered before the read-only commit: runs after it
     commit = app.config.get("COMMIT_READ_ONLY_TRANSACTIONS")
     with app.app_context():
@@ -36,6 +38,8 @@ def init_app(app: Flask) -> None:
     if commit or (commit is None and any(engine.dialect.driver == "psycopg" for engine in engines)):
         _end_reads_with_commit(app, engines)
     for engine in engines:
+        if engine.dialect.driver == "psycopg":
+            _read_in_autocommit_until_a_write(engine)
         if engine.dialect.name != "sqlite":  # a file does not drop its connections
             _check_connections_left_idle(engine, app.config["POOL_CHECK_AFTER_IDLE"])
 
@@ -102,10 +106,8 @@ def request_connection() -> Connection:
     holds unsaved is flushed first, as a query through the session would, so a read sees what the request
     changed.
 
-    On PostgreSQL the connection's reads stay in one transaction, committed at the end of the request
-    (below). Reading in autocommit, as the health check does, was tried and not kept: the signed-in floor,
-    one statement, served 12 % more requests, but the home, four statements, served 9 % fewer and the lesson
-    3 % fewer (docs/performance-history.md, tenth round).
+    On PostgreSQL the connection reads in autocommit until something writes on it
+    (``_read_in_autocommit_until_a_write``, below).
     """
     if db.session.registry.has():
         session = db.session()
@@ -115,8 +117,50 @@ def request_connection() -> Connection:
     connection = g.get(REQUEST_CONNECTION)
     if connection is None:
         connection = db.engine.connect()
+        if connection.engine in _READS_IN_AUTOCOMMIT:
+            connection.connection.dbapi_connection.autocommit = True
         setattr(g, REQUEST_CONNECTION, connection)
     return connection
+
+
+_READS_IN_AUTOCOMMIT = weakref.WeakSet()  # engines whose request connections read in autocommit
+
+
+def _read_in_autocommit_until_a_write(engine: Engine) -> None:
+    """The request's connection reads in autocommit until something writes on it.
+
+    A page that only reads then sends its statements alone, without BEGIN before them and COMMIT after:
+    the signed-in floor one round trip to PostgreSQL instead of three, a lesson two instead of four, the
+    home four instead of six. Under READ COMMITTED, PostgreSQL's level and ours, each statement sees the
+    database as of its own start whether or not a transaction is around it, so the reads see the same.
+
+    The first statement that is not a SELECT takes the connection out of autocommit before it is sent, so
+    that it begins a transaction: what the request writes from then on, through the ORM session (which
+    opens on this connection) or not, is committed or rolled back whole. Each read before it saw the
+    database as of its own start, as it would have inside a transaction. Back in the pool, the connection
+    leaves autocommit, so a connection taken by anything else (a command, the check log's batch) runs in
+    transactions as SQLAlchemy expects.
+
+    The tenth round tried this through SQLAlchemy's ``isolation_level`` option and did not keep it:
+    switching it and back cost every request 53-56 Python calls. The driver's own switch is one attribute,
+    and psycopg allows it whenever no transaction is open, which in autocommit is always
+    (docs/performance-history.md, fourteenth round).
+    """
+    _READS_IN_AUTOCOMMIT.add(engine)
+    event.listen(engine, "before_cursor_execute", _begin_before_a_write)
+    event.listen(engine, "checkin", _back_to_transactions)
+
+
+def _begin_before_a_write(connection, cursor, statement, parameters, context, executemany) -> None:
+    if not _READ.match(statement) and has_app_context() and connection is g.get(REQUEST_CONNECTION):
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
+
+
+def _back_to_transactions(dbapi_connection, record) -> None:
+    if dbapi_connection is not None and not dbapi_connection.closed and dbapi_connection.autocommit:
+        dbapi_connection.autocommit = False
 
 
 def _give_back_request_connection(exc) -> None:

@@ -155,6 +155,31 @@ def test_a_page_that_checks_the_account_on_the_request_connection_then_writes_wr
         assert db.session.scalar(db.select(db.func.count()).select_from(LessonView)) == 1
 
 
+def test_a_trainee_page_that_only_reads_sends_its_statements_without_a_transaction_around_them(served, world):
+    """His home and a lesson he opened before: the account check and the page's reads go to the server one
+    statement at a time, with no BEGIN before them and no COMMIT after (lms.database, reads in autocommit)."""
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    for path in ("/", "/weeks/2", "/"):  # the first opening of the lesson writes; from then on it only reads
+        client.get(path)  # and the kept account is ready again: the next pages check it on the request's connection
+    for path in ("/", "/weeks/2"):
+        with _transaction_states(served) as after:
+            assert client.get(path).status_code == 200
+        assert after and set(after) == {("SELECT", TransactionStatus.IDLE)}, f"{path}: {after}"
+
+
+def test_a_connection_back_in_the_pool_runs_in_transactions_again(served, world):
+    """A trainee's page read in autocommit; the next user of that connection, a command or the check log's
+    batch, gets BEGIN and COMMIT around its statements, as SQLAlchemy promises it."""
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    client.get("/")
+    assert client.get("/").status_code == 200
+    with served.app_context(), db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        assert connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.INTRANS
+
+
 def test_a_batch_of_the_check_log_is_written_in_a_transaction_of_its_own(served):
     """The check that completes a batch writes it, committed on a connection of its own, with the
     PostgreSQL commit that does not wait for the disk (lms/checklog.py)."""

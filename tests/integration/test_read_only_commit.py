@@ -17,6 +17,7 @@ from helpers import AuthActions, app_config
 from sqlalchemy import event, text, update
 
 from lms import create_app
+from lms.database import request_connection
 from lms.extensions import db
 from lms.models import User
 
@@ -52,6 +53,12 @@ def served(database_url, tmp_path, world):
         db.session.execute(update(User).where(User.id == trainee_id).values(locale="en"))
         abort(409)
 
+    @app.get("/test/signed-in-write-on-the-request-connection-then-refuse")
+    @login_required
+    def signed_in_write_on_the_request_connection_then_refuse():
+        request_connection().execute(update(User).where(User.id == current_user.id).values(display_name="Cambiado"))
+        abort(409)
+
     @app.get("/test/prepared")
     def prepared():
         return {"statements": list(db.session.scalars(text("SELECT statement FROM pg_prepared_statements")))}
@@ -78,6 +85,7 @@ def test_a_page_that_only_reads_ends_with_commit(served, world):
     # (test_pool_checks.py), and the prepared statements below live on all the same. Each page twice: the
     # second time the worker's kept account is used, and the page reads on the request's connection without
     # ever opening the ORM session (lms.database.request_connection); that transaction ends with COMMIT too.
+    # (On PostgreSQL those reads run in autocommit, so the driver has nothing to send for it: test_pool_checks.py.)
     for path in ("/", "/weeks/2", "/", "/weeks/2"):
         served.ends.clear()
         assert client.get(path).status_code in (200, 302)
@@ -103,6 +111,16 @@ def test_a_signed_in_request_that_wrote_and_was_refused_keeps_nothing(served, wo
     assert served.ends[-1] == "ROLLBACK"
     assert _display_name(world) == "José Ñahui"
     assert db.session.get(User, world.trainee.id).locale != "en"
+
+
+def test_a_write_on_the_request_connection_without_the_session_is_undone_by_a_refusal(served, world):
+    """The connection a request reads on is not only for reading: on PostgreSQL it reads in autocommit, and
+    a statement that writes begins a transaction first, so the refusal after it undoes it."""
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    client.get("/")  # the kept account is ready: the next request checks it on the request's connection
+    assert client.get("/test/signed-in-write-on-the-request-connection-then-refuse").status_code == 409
+    assert _display_name(world) == "José Ñahui"
 
 
 def test_a_change_never_saved_is_not_committed_by_the_end_of_the_request(served, world):
