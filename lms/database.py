@@ -79,18 +79,19 @@ def one_statement() -> Iterator[Connection]:
     """A pooled connection, outside the ORM session, for a request whose one statement writes nothing (the
     health check, a public check of a certificate).
 
-    On a database server the statement runs in autocommit: no BEGIN before it and no COMMIT after it, one
-    round trip where a transaction takes three (and a ROLLBACK would make psycopg forget its prepared
-    statements, see below). On SQLite there are no round trips to save, and switching a connection to
-    autocommit and back cost more than the commit it saves (64 µs against 28 in a loop), so there the
-    statement is committed as before.
+    On PostgreSQL the statement runs in autocommit: no BEGIN before it and no COMMIT after it, one round
+    trip where a transaction takes three (and a ROLLBACK would make psycopg forget its prepared statements,
+    see below). The switch is psycopg's own, as for a request's reads (``_read_in_autocommit_until_a_write``);
+    until the fourteenth round it was SQLAlchemy's ``isolation_level`` option, 53-56 Python calls a request
+    more. On SQLite there are no round trips to save, and switching a connection to autocommit and back cost
+    more than the commit it saves (64 µs against 28 in a loop), so there the statement is committed.
     """
     with db.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
+        if _in_autocommit(connection):
+            yield connection
+        else:
             yield connection
             connection.commit()
-        else:
-            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def request_connection() -> Connection:
@@ -117,13 +118,21 @@ def request_connection() -> Connection:
     connection = g.get(REQUEST_CONNECTION)
     if connection is None:
         connection = db.engine.connect()
-        if connection.engine in _READS_IN_AUTOCOMMIT:
-            connection.connection.dbapi_connection.autocommit = True
+        _in_autocommit(connection)
         setattr(g, REQUEST_CONNECTION, connection)
     return connection
 
 
 _READS_IN_AUTOCOMMIT = weakref.WeakSet()  # engines whose request connections read in autocommit
+
+
+def _in_autocommit(connection: Connection) -> bool:
+    """Put a connection just taken from the pool in autocommit where its engine reads that way (below);
+    whether it did. The pool takes it out again when it is given back."""
+    if connection.engine not in _READS_IN_AUTOCOMMIT:
+        return False
+    connection.connection.dbapi_connection.autocommit = True
+    return True
 
 
 def _read_in_autocommit_until_a_write(engine: Engine) -> None:
