@@ -82,7 +82,7 @@ def one_statement() -> Iterator[Connection]:
     On PostgreSQL the statement runs in autocommit: no BEGIN before it and no COMMIT after it, one round
     trip where a transaction takes three (and a ROLLBACK would make psycopg forget its prepared statements,
     see below). The switch is psycopg's own, as for a request's reads (``_read_in_autocommit_until_a_write``);
-    until the fourteenth round it was SQLAlchemy's ``isolation_level`` option, 53-56 Python calls a request
+    until the fourteenth round it was SQLAlchemy's ``isolation_level`` option, 57-58 Python calls a request
     more. On SQLite there are no round trips to save, and switching a connection to autocommit and back cost
     more than the commit it saves (64 µs against 28 in a loop), so there the statement is committed.
     """
