@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, g, has_app_context
+from flask import Flask, g
 from sqlalchemy import Connection, bindparam, event, exc, lambda_stmt
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -83,15 +83,14 @@ def one_statement() -> Iterator[Connection]:
     trip where a transaction takes three (and a ROLLBACK would make psycopg forget its prepared statements,
     see below). The switch is psycopg's own, as for a request's reads (``_read_in_autocommit_until_a_write``);
     until the fourteenth round it was SQLAlchemy's ``isolation_level`` option, 57-58 Python calls a request
-    more. On SQLite there are no round trips to save, and switching a connection to autocommit and back cost
-    more than the commit it saves (64 µs against 28 in a loop), so there the statement is committed.
+    more. The commit at the end sends nothing there; on SQLite, where there are no round trips to save and
+    switching to autocommit and back cost more than the commit (64 µs against 28 in a loop), it ends the
+    statement's transaction.
     """
     with db.engine.connect() as connection:
-        if _in_autocommit(connection):
-            yield connection
-        else:
-            yield connection
-            connection.commit()
+        _in_autocommit(connection)
+        yield connection
+        connection.commit()
 
 
 def request_connection() -> Connection:
@@ -124,19 +123,19 @@ def request_connection() -> Connection:
 
 
 _READS_IN_AUTOCOMMIT = weakref.WeakSet()  # engines whose request connections read in autocommit
+_AUTOCOMMIT = "lms.autocommit"  # on a pooled connection: put in autocommit here, until a write or its return
 
 
-def _in_autocommit(connection: Connection) -> bool:
-    """Put a connection just taken from the pool in autocommit where its engine reads that way (below);
-    whether it did. The pool takes it out again when it is given back."""
-    if connection.engine not in _READS_IN_AUTOCOMMIT:
-        return False
-    connection.connection.dbapi_connection.autocommit = True
-    return True
+def _in_autocommit(connection: Connection) -> None:
+    """Put a connection just taken from the pool in autocommit where its engine reads that way (below)."""
+    if connection.engine in _READS_IN_AUTOCOMMIT:
+        connection.connection.dbapi_connection.autocommit = True
+        connection.info[_AUTOCOMMIT] = True
 
 
 def _read_in_autocommit_until_a_write(engine: Engine) -> None:
-    """The request's connection reads in autocommit until something writes on it.
+    """A connection taken for reading (the request's, ``one_statement``'s) reads in autocommit until
+    something writes on it.
 
     A page that only reads then sends its statements alone, without BEGIN before them and COMMIT after:
     the signed-in floor one round trip to PostgreSQL instead of three, a lesson two instead of four, the
@@ -145,10 +144,11 @@ def _read_in_autocommit_until_a_write(engine: Engine) -> None:
 
     The first statement that is not a SELECT takes the connection out of autocommit before it is sent, so
     that it begins a transaction: what the request writes from then on, through the ORM session (which
-    opens on this connection) or not, is committed or rolled back whole. Each read before it saw the
-    database as of its own start, as it would have inside a transaction. Back in the pool, the connection
-    leaves autocommit, so a connection taken by anything else (a command, the check log's batch) runs in
-    transactions as SQLAlchemy expects.
+    opens on the request's connection) or not, is committed or rolled back whole. Each read before it saw
+    the database as of its own start, as it would have inside a transaction. Back in the pool, the
+    connection leaves autocommit, so a connection taken by anything else (a command, the check log's
+    batch) runs in transactions as SQLAlchemy expects. Only connections put in autocommit here are
+    touched: the mark is on the pooled connection, and the pool's return clears it.
 
     The tenth round tried this through SQLAlchemy's ``isolation_level`` option and did not keep it:
     switching it and back cost every request 53-56 Python calls. The driver's own switch is one attribute,
@@ -161,14 +161,13 @@ def _read_in_autocommit_until_a_write(engine: Engine) -> None:
 
 
 def _begin_before_a_write(connection, cursor, statement, parameters, context, executemany) -> None:
-    if not _READ.match(statement) and has_app_context() and connection is g.get(REQUEST_CONNECTION):
-        dbapi_connection = connection.connection.dbapi_connection
-        if dbapi_connection.autocommit:
-            dbapi_connection.autocommit = False
+    if connection.info.get(_AUTOCOMMIT) and not _READ.match(statement):
+        del connection.info[_AUTOCOMMIT]
+        connection.connection.dbapi_connection.autocommit = False
 
 
 def _back_to_transactions(dbapi_connection, record) -> None:
-    if dbapi_connection is not None and not dbapi_connection.closed and dbapi_connection.autocommit:
+    if record.info.pop(_AUTOCOMMIT, False) and dbapi_connection is not None and not dbapi_connection.closed:
         dbapi_connection.autocommit = False
 
 

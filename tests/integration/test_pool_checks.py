@@ -169,12 +169,24 @@ def test_a_trainee_page_that_only_reads_sends_its_statements_without_a_transacti
 
 
 def test_a_connection_back_in_the_pool_runs_in_transactions_again(served, world):
-    """A trainee's page read in autocommit; the next user of that connection, a command or the check log's
-    batch, gets BEGIN and COMMIT around its statements, as SQLAlchemy promises it."""
+    """A trainee's page read in autocommit; the next user of that very connection, a command or the check
+    log's batch, gets BEGIN and COMMIT around its statements, as SQLAlchemy promises it."""
     client = served.test_client()
     AuthActions(client).login("jose")
-    client.get("/")
-    assert client.get("/").status_code == 200
+    client.get("/")  # the kept account is ready: the next page reads on the request's connection
+    with served.app_context():
+        engine = db.engine
+    used = []
+
+    def note(connection, *_):
+        used.append(connection.connection.dbapi_connection)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert used and all(c.autocommit is False for c in used), "a connection went back to the pool in autocommit"
     with served.app_context(), db.engine.connect() as connection:
         connection.execute(text("SELECT 1"))
         assert connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.INTRANS
