@@ -29,8 +29,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def init_app(app: Flask) -> None:
     """On PostgreSQL (psycopg), or wherever COMMIT_READ_ONLY_TRANSACTIONS says so, a request that only read
-    ends with COMMIT; on PostgreSQL a request reads in autocommit until it writes; and a server's pooled
-    connections are tested after they sat idle (all below)."""
+    ends with COMMIT; on PostgreSQL a request reads in autocommit until it writes, and a result's columns
+    are described only when read; and a server's pooled connections are tested after they sat idle (all
+    below)."""
     app.teardown_appcontext(_give_back_request_connection)  # registered before the read-only commit: runs after it
     commit = app.config.get("COMMIT_READ_ONLY_TRANSACTIONS")
     with app.app_context():
@@ -40,8 +41,16 @@ def init_app(app: Flask) -> None:
     for engine in engines:
         if engine.dialect.driver == "psycopg":
             _read_in_autocommit_until_a_write(engine)
+            event.listen(engine, "connect", _describe_results_when_read)
         if engine.dialect.name != "sqlite":  # a file does not drop its connections
             _check_connections_left_idle(engine, app.config["POOL_CHECK_AFTER_IDLE"])
+
+
+def _describe_results_when_read(dbapi_connection, record) -> None:
+    """A new psycopg connection's cursors build a result's column descriptions only when read (lms.pg_cursor)."""
+    from lms import pg_cursor  # imports psycopg, which a SQLite deployment never loads
+
+    dbapi_connection.cursor_factory = pg_cursor.Cursor
 
 
 _RETURNED_AT = "lms.returned_at"  # on a pooled connection: when it last went back to the pool

@@ -210,3 +210,57 @@ def test_a_batch_of_the_check_log_is_written_in_a_transaction_of_its_own(served)
     assert ["SET", "LOCAL"] in sent and ["INSERT", "INTO"] in sent
     with served.app_context():
         assert db.session.scalar(select(func.count()).select_from(VerificationCheck)) == 2
+
+
+@contextmanager
+def _descriptions_built():
+    """How many times psycopg built a result's column descriptions (a Column object per column)."""
+    import psycopg
+
+    built = {"n": 0}
+    describe = psycopg.Cursor.description
+
+    def counted(cursor):
+        columns = describe.fget(cursor)
+        built["n"] += bool(columns)
+        return columns
+
+    psycopg.Cursor.description = property(counted)
+    try:
+        yield built
+    finally:
+        psycopg.Cursor.description = describe
+
+
+def test_a_trainee_page_seen_before_builds_no_column_descriptions(served, world):
+    """Each of the page's statements ran before, so SQLAlchemy kept its result's layout: the cursor says
+    how many columns there are and builds none of psycopg's Column objects (lms/pg_cursor.py)."""
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    for path in ("/", "/weeks/2", "/"):  # every statement of both pages has run once
+        client.get(path)
+    with _descriptions_built() as built:
+        for path in ("/", "/weeks/2"):
+            assert client.get(path).status_code == 200
+    assert built["n"] == 0
+
+
+def test_a_result_described_when_read_reads_as_psycopg_describes_it(served):
+    """The first run of a statement, a command, a test: whoever reads the columns gets psycopg's own."""
+    import psycopg
+
+    with served.app_context(), db.engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()
+        cursor.execute("SELECT 1 AS one, 'a'::text AS letter, now() AS at")
+        described = cursor.description
+        expected = psycopg.Cursor.description.fget(cursor)
+        assert len(described) == 3
+        assert [column.name for column in described] == ["one", "letter", "at"]
+        assert described[1].type_code == expected[1].type_code and described[-1].name == "at"
+        assert [c.name for c in described[1:]] == ["letter", "at"]
+        unread = cursor.description
+        cursor.execute("SELECT 2")
+        with pytest.raises(psycopg.InterfaceError):  # the first result's columns went with it
+            unread[0]
+        cursor.execute("SET search_path TO public")
+        assert cursor.description is None
