@@ -3,7 +3,8 @@
 Every signed-in request runs one query. It finds the account by its session token and this device's
 login, and finds it only while the account is active and the login younger than LOGIN_LIFETIME_DAYS.
 A trainee's pages all need his enrollment, his cohort, its calendar and its workshops, so the same
-query brings their rows too.
+query brings their rows too, and whether he holds a valid certificate (``User.accredited``): his home
+and every page of the Network ask it.
 
 Building the five kinds of ORM objects from those rows was a third of a signed-in request's floor
 (issue 24, docs/performance-history.md). So each worker thread keeps the objects it built for a login, with
@@ -26,13 +27,13 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import Flask, g
-from sqlalchemy import bindparam, cast, inspect, null, select, union_all
+from sqlalchemy import bindparam, cast, exists, inspect, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from lms.clock import utcnow
 from lms.database import named_statement, request_connection
 from lms.extensions import ENTERS_WITH_SESSION, db, login_manager
-from lms.models import Cohort, CohortWeek, Enrollment, LoginSession, User, Workshop
+from lms.models import CERTIFICATE_IS_VALID, Certificate, Cohort, CohortWeek, Enrollment, LoginSession, User, Workshop
 
 KEPT_PER_THREAD = 512  # logins a worker thread remembers; the oldest is forgotten first
 
@@ -55,6 +56,11 @@ def _slices() -> list[tuple[int, int, int]]:
 
 _SLICES = _slices()
 
+# Asked with the account, it costs no statement of its own: the home was four round trips to PostgreSQL,
+# now three, and a page of the Network asked it up to three times (lms.core.network.is_member).
+_ACCREDITED = exists().where(Certificate.user_id == User.id, CERTIFICATE_IS_VALID)
+_NULL = literal_column("NULL")  # written as it is: SQLAlchemy gives each null() a label ("NULL AS anon__27")
+
 
 def _statements():
     """The ORM statement that builds the objects, and the same rows as plain columns.
@@ -65,12 +71,14 @@ def _statements():
     the plain query, the one every request runs, is a UNION ALL of three parts: the account's row, one row
     per week and one per workshop, each with the other parts' columns left NULL. All three find the account
     by the same login conditions. The ORM statement, run only when the objects are built again, keeps its
-    one query (the query budgets count one account query), and with it the product.
+    one query (the query budgets count one account query), and with it the product. Whether he holds a
+    valid certificate is the last column of both: the plain query's account row carries it, the other rows
+    a NULL.
     """
     login = ((User.session_token == bindparam("token")) & User.is_active.is_(True)
              & (LoginSession.token_hash == bindparam("login")) & (LoginSession.created_dt > bindparam("since")))
     cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
-    objects = (select(User).join(LoginSession, LoginSession.user_id == User.id).where(login)
+    objects = (select(User, _ACCREDITED).join(LoginSession, LoginSession.user_id == User.id).where(login)
                .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops)))
 
     def part(*kinds, typed=False):
@@ -78,17 +86,17 @@ def _statements():
         # type (PostgreSQL matches the parts' columns by type, and each is read back as its type); the other
         # parts' NULLs take the type of the column they stand in. Short SQL matters: psycopg keeps its
         # translation of a statement only when the statement is under 4 kB.
-        return select(*(column if kind in kinds else cast(null(), column.type) if typed else null()
+        return select(*(column if kind in kinds else cast(null(), column.type) if typed else _NULL
                         for kind in _KINDS for _, column in _COLUMNS[kind]))
 
     # Each part repeats the login's joins and conditions. A common table expression would state them once,
     # but a statement that starts with WITH might write, so lms.database would end the request with a
     # ROLLBACK, and psycopg forgets its prepared statements at every ROLLBACK.
-    account = (part(User, Enrollment, Cohort, typed=True).select_from(User)
+    account = (part(User, Enrollment, Cohort, typed=True).add_columns(_ACCREDITED).select_from(User)
                .join(LoginSession, LoginSession.user_id == User.id)
                .outerjoin(Enrollment, Enrollment.user_id == User.id)
                .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id).where(login))
-    calendar = [part(kind).select_from(User).join(LoginSession, LoginSession.user_id == User.id)
+    calendar = [part(kind).add_columns(_NULL).select_from(User).join(LoginSession, LoginSession.user_id == User.id)
                 .join(Enrollment, Enrollment.user_id == User.id).join(kind, kind.cohort_id == Enrollment.cohort_id)
                 .where(login) for kind in (CohortWeek, Workshop)]
     return objects, named_statement("the signed-in account", union_all(account, *calendar))
@@ -227,11 +235,14 @@ def init_app(app: Flask) -> None:
                 known.forget(cookie_id)
                 return None
             if _values_of_rows(rows) == kept.values:
-                return known.hand_over(cookie_id, kept, open_session)
-        user = db.session.execute(_OBJECTS, params).unique().scalar_one_or_none()
-        if user is None:
+                user = known.hand_over(cookie_id, kept, open_session)
+                user.accredited = next(bool(row[-1]) for row in rows if row[-1] is not None)
+                return user
+        found = db.session.execute(_OBJECTS, params).unique().one_or_none()
+        if found is None:
             known.forget(cookie_id)
             return None
-        user.login_token = login_token
+        user, accredited = found
+        user.login_token, user.accredited = login_token, bool(accredited)
         known.keep(cookie_id, user)
         return user

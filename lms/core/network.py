@@ -19,8 +19,11 @@ ACTIVE, INACTIVE = "active", "inactive"
 
 
 def is_member(user: User) -> bool:
-    """Whether ``user`` is an accredited promoter: a trainee account holding a valid certificate."""
-    return user.role == Role.TRAINEE and holds_valid_certificate(user.id)
+    """Whether ``user`` is an accredited promoter: a trainee account holding a valid certificate. For the
+    signed-in account the account query of this request has said (``User.accredited``)."""
+    if user.role != Role.TRAINEE:
+        return False
+    return holds_valid_certificate(user.id) if user.accredited is None else user.accredited
 
 
 def the_network() -> Network | None:

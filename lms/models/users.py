@@ -60,6 +60,10 @@ class User(UserMixin, db.Model):
         back_populates="user", foreign_keys="Enrollment.user_id", uselist=False
     )
 
+    # Whether he holds a valid certificate, read with the signed-in account on each of its requests
+    # (lms.user_loader); None on an account loaded any other way (lms.core.network.is_member asks then).
+    accredited = None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r} {self.role}>"
 

@@ -12,12 +12,12 @@ session; the changes are made through the test's session, as another worker woul
 
 import pytest
 from flask_login import current_user, login_required
-from helpers import AuthActions, app_config
+from helpers import AuthActions, app_config, complete_course, issue_certificate
 from sqlalchemy import delete, event, update
 
 from lms import create_app, user_loader
 from lms.extensions import db
-from lms.models import Cohort, CohortWeek, LoginSession, Role, User, Workshop
+from lms.models import Certificate, CertificateStatus, Cohort, CohortWeek, LoginSession, Role, User, Workshop
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_the_statements_of_a_trainees_home_and_lesson_are_found_by_name(served, 
     finally:
         event.remove(engine, "before_execute", executed)
     assert "José Ñahui" in home
-    assert len(keys) == 6, keys  # the home's four (budgets: test_query_budgets.py), the lesson's two
+    assert len(keys) == 5, keys  # the home's three (budgets: test_query_budgets.py), the lesson's two
     assert {size for size, _ in keys} == {3}, [key for key in keys if key[0] != 3]
 
 
@@ -201,6 +201,21 @@ def test_a_new_role_applies_on_the_next_request(served, world, jose):
     _change(update(User).where(User.id == world.trainee.id).values(role=str(Role.FACILITATOR)))
     response = jose.get("/")
     assert response.status_code == 302 and response.location.endswith("/facilitate/")
+
+
+def test_a_certificate_issued_or_suspended_elsewhere_shows_on_his_next_page(served, world, jose):
+    """Whether he holds a valid certificate comes with each request's account query, never from what the
+    worker kept: the Network opens to him on the page after his accreditation, and closes on the page
+    after his certificate is suspended."""
+    complete_course(world)
+    for _ in range(2):  # the course's changes build the objects again; the second page uses them
+        assert 'href="/red/"' not in jose.get("/").text
+    certificate = issue_certificate(world, world.trainee)
+    assert 'href="/red/"' in jose.get("/").text
+    assert jose.get("/red/actividades").status_code == 200
+    _change(update(Certificate).where(Certificate.id == certificate.id).values(status=CertificateStatus.SUSPENDED))
+    assert 'href="/red/"' not in jose.get("/").text
+    assert jose.get("/red/actividades").status_code == 403
 
 
 def test_a_name_changed_elsewhere_shows_at_once(served, world, jose):
