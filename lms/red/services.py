@@ -14,7 +14,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from lms import audit
 from lms.core.errors import RuleError
@@ -108,6 +108,15 @@ def plan_of(network: Network, year: int) -> Plan | None:
 
 def plans_of(network: Network) -> list[Plan]:
     return list(db.session.scalars(select(Plan).where(Plan.network_id == network.id).order_by(Plan.year.desc())))
+
+
+def activities_of(plan: Plan) -> list[PlannedActivity]:
+    """A plan's activities in the plan's order, with their sectors and promoters: three queries, whatever
+    their number (the plan's page asked for each activity's promoters once per activity)."""
+    return list(db.session.scalars(
+        select(PlannedActivity).where(PlannedActivity.plan_id == plan.id)
+        .options(selectinload(PlannedActivity.sector), selectinload(PlannedActivity.promoters))
+        .order_by(PlannedActivity.month, PlannedActivity.starts_on, PlannedActivity.id)))  # as Plan.activities
 
 
 def start_plan(actor: User, network: Network, year: int) -> Plan:

@@ -179,6 +179,7 @@ def plan():
     chosen = next((p for p in plans if p.year == year), None) or (plans[0] if plans and "year" not in request.args
                                                                  else None)
     return render_template("red/plan.html", network=network, plans=plans, plan=chosen,
+                           activities=services.activities_of(chosen) if chosen else [],
                            may_edit=chosen is not None and services.may_edit_plan(current_user, chosen),
                            start_form=StartPlanForm(year=lima_today().year + (0 if not plans else 1)),
                            step_form=EmptyForm())

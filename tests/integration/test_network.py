@@ -416,3 +416,26 @@ def test_a_promoter_chooses_whether_his_first_name_appears_on_the_agenda(network
     client.post("/red/preferencias", data={"csrf_token": csrf_token(client, "/red/")})
     db.session.expire_all()
     assert db.session.get(MemberPreference, world.trainee.id).is_named_on_agenda is False
+
+
+def test_the_annual_plan_costs_the_same_queries_for_one_activity_as_for_twelve(network, world, auth, client):
+    """Each activity names its sector and its promoters: they come for all the activities at once."""
+    from test_query_budgets import count_queries
+    year = lima_today().year
+    _approved_plan(network, world, year, title="Actividad 0")
+    auth.login("coordinadora")
+
+    def cost():
+        client.get(f"/red/plan?year={year}")
+        with count_queries() as queries:
+            page = client.get(f"/red/plan?year={year}")
+        assert page.status_code == 200
+        return queries["n"], page.get_data(as_text=True)
+
+    one, _ = cost()
+    for n in range(1, 12):
+        _approved_plan(network, world, year, title=f"Actividad {n}", month=1 + n % 12,
+                       sector_id=_sector("Sector 2" if n % 2 else "Sector 1"))
+    twelve, page = cost()
+    assert "Actividad 11" in page and "Sector 2" in page and "José Ñahui" in page
+    assert twelve == one, f"{one} queries for one activity, {twelve} for twelve"
