@@ -31,7 +31,7 @@ assert lms.__file__.startswith(os.environ["COMPARE_SOURCE"]), lms.__file__
 from sqlalchemy import func, select
 from lms import create_app
 from lms.extensions import db
-from lms.models import Certificate, Enrollment
+from lms.models import Certificate, CohortWeek, Enrollment, User
 
 from flask import Flask
 from flask_login import login_required
@@ -79,6 +79,10 @@ with app.app_context():
     code = db.session.scalar(select(Certificate.code).where(Certificate.status == "valid"))
     biggest = db.session.scalar(select(Enrollment.cohort_id).group_by(Enrollment.cohort_id)
                                 .order_by(func.count().desc()).limit(1))
+    # bench/calendar_cohort.py's trainee, where the database has him: a cohort with its whole calendar.
+    dated = db.session.scalar(select(User.username).join(Enrollment, Enrollment.user_id == User.id)
+                              .join(CohortWeek, CohortWeek.cohort_id == Enrollment.cohort_id)
+                              .where(User.username == "escala-1-0").limit(1))
 trainee, coordinator, visitor = client_for("demo-trainee"), client_for("demo-coordinator"), client_for(None)
 pages = {
     "hello-world (Flask alone)": (hello.test_client(), "/", 200),
@@ -90,6 +94,10 @@ pages = {
     "verification API": (visitor, f"/api/v1/verify/{code}", 40),
     "gradebook of the biggest cohort": (coordinator, f"/facilitate/cohorts/{biggest}/gradebook", 3),
 }
+if dated:
+    calendar = client_for(dated)
+    pages["signed-in floor, with its calendar"] = (calendar, "/bench/signed-in", 100)
+    pages["trainee home, with its calendar"] = (calendar, "/", 40)
 best, calls = {}, {}
 only = os.environ.get("COMPARE_PAGES")
 counted = [0]

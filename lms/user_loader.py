@@ -3,8 +3,8 @@
 Every signed-in request runs one query. It finds the account by its session token and this device's
 login, and finds it only while the account is active and the login younger than LOGIN_LIFETIME_DAYS.
 A trainee's pages all need his enrollment, his cohort, its calendar and its workshops, so the same
-query brings their rows too, and whether he holds a valid certificate (``User.accredited``): his home
-and every page of the Network ask it.
+query brings them too (the calendar as text, see ``_statements``), and whether he holds a valid
+certificate (``User.accredited``): his home and every page of the Network ask it.
 
 Building the five kinds of ORM objects from those rows was a third of a signed-in request's floor
 (issue 24, docs/performance-history.md). So each worker thread keeps the objects it built for a login, with
@@ -27,7 +27,8 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import Flask, g
-from sqlalchemy import bindparam, cast, exists, inspect, literal_column, null, select, union_all
+from sqlalchemy import FunctionElement, Text, bindparam, func, inspect, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 
 from lms.clock import utcnow
@@ -37,89 +38,89 @@ from lms.models import CERTIFICATE_IS_VALID, Certificate, Cohort, CohortWeek, En
 
 KEPT_PER_THREAD = 512  # logins a worker thread remembers; the oldest is forgotten first
 
-# The five kinds of objects, each with its mapped columns in one order, used for the query's columns and
-# for what is compared.
+# The five kinds of objects, each with its mapped columns in one order: the account's three are the plain
+# query's first columns and what is compared of them; the calendar's two are each one JSON text.
 _KINDS = (User, Enrollment, Cohort, CohortWeek, Workshop)
 _COLUMNS = {kind: [(prop.key, prop.columns[0]) for prop in inspect(kind).column_attrs] for kind in _KINDS}
 _ATTRIBUTES = {kind: frozenset(inspect(kind).attrs.keys()) for kind in _KINDS}
+_ACCOUNT = (User, Enrollment, Cohort)
+
+# Whether he holds a valid certificate, asked with the account: no statement of its own. The home was four
+# round trips to PostgreSQL, now three, and a page of the Network asked it up to three times
+# (lms.core.network.is_member). It reads the id of his valid certificate, or NULL, not an EXISTS: PostgreSQL
+# ran an EXISTS among a statement's columns as "his id among every holder's", hashing all the valid
+# certificates of the programme (381 on the bench's --scale 10 database, 0.12 ms a request).
+_ACCREDITED = select(func.max(Certificate.id)).where(Certificate.user_id == User.id, CERTIFICATE_IS_VALID).scalar_subquery()
 
 
-def _slices() -> list[tuple[int, int, int]]:
-    """Where each kind's values sit in a row of the plain query, and which of them is its id."""
-    slices, start = [], 0
-    for kind in _KINDS:
-        columns = [column for _, column in _COLUMNS[kind]]
-        slices.append((start, start + len(columns), columns.index(inspect(kind).primary_key[0])))
-        start += len(columns)
-    return slices
+class _JsonRows(FunctionElement):
+    """An aggregate: the rows' values, one JSON array of arrays, as text (SQLite and PostgreSQL)."""
+
+    type = Text()
+    inherit_cache = True
 
 
-_SLICES = _slices()
+@compiles(_JsonRows)  # SQLite's, and what str() shows
+def _json_rows_on_sqlite(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
 
-# Asked with the account, it costs no statement of its own: the home was four round trips to PostgreSQL,
-# now three, and a page of the Network asked it up to three times (lms.core.network.is_member).
-_ACCREDITED = exists().where(Certificate.user_id == User.id, CERTIFICATE_IS_VALID)
-_NULL = literal_column("NULL")  # written as it is: SQLAlchemy gives each null() a label ("NULL AS anon__27")
+
+@compiles(_JsonRows, "postgresql")
+def _json_rows_on_postgresql(element, compiler, **kw):
+    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
 
 
 def _statements():
-    """The ORM statement that builds the objects, and the same rows as plain columns.
+    """The ORM statement that builds the objects, and the plain one that every request runs.
 
-    The calendar and the workshops are two collections of the cohort. Joined side by side they would
-    multiply: a cohort with its twelve weeks dated and twelve workshops set gives 144 rows, each carrying
-    the account's columns again, and the account query of its trainees cost 4.5 ms instead of 0.7 ms. So
-    the plain query, the one every request runs, is a UNION ALL of three parts: the account's row, one row
-    per week and one per workshop, each with the other parts' columns left NULL. All three find the account
-    by the same login conditions. The ORM statement, run only when the objects are built again, keeps its
-    one query (the query budgets count one account query), and with it the product. Whether he holds a
-    valid certificate is the last column of both: the plain query's account row carries it, the other rows
-    a NULL.
+    The plain statement reads one row: the account's, its enrollment's and its cohort's columns, then the
+    cohort's calendar and its workshops, each kind as one JSON text, and whether he holds a valid
+    certificate. The calendar's texts are compared as they are, character for character, with the texts
+    the objects were built beside. Equal texts hold equal values; texts that differ for any reason, even
+    the order the database listed the rows in, only make the objects be built again.
+
+    Until the fifteenth round the calendar came as rows: a UNION ALL of the account's row, one row per
+    week and one per workshop, each 70 columns wide and read with its types. A cohort with its whole
+    calendar gave 25 rows, and its trainees' account query cost three times the demo trainee's on SQLite
+    (161 against 50 µs in a loop; 59 µs as one row, docs/performance-history.md, fifteenth round). Joined side by side the two collections multiply: the
+    ORM statement, run only when the objects are built again, keeps that product (12 × 12 rows), and its
+    objects with it.
+
+    Both statements carry the same two texts, so the objects and the texts they are kept with are read in
+    one snapshot. Each text finds the account by the login's own conditions, not through the outer row, so
+    the database works it out once per statement, not once per row of the product. The ORM statement
+    writes over objects the session already held (``populate_existing``): what is kept is what this
+    statement read.
     """
     login = ((User.session_token == bindparam("token")) & User.is_active.is_(True)
              & (LoginSession.token_hash == bindparam("login")) & (LoginSession.created_dt > bindparam("since")))
+
+    def calendar(kind):
+        return (select(_JsonRows(*(column for _, column in _COLUMNS[kind]))).select_from(User)
+                .join(LoginSession, LoginSession.user_id == User.id).join(Enrollment, Enrollment.user_id == User.id)
+                .join(kind, kind.cohort_id == Enrollment.cohort_id).where(login).correlate(None).scalar_subquery())
+
+    facts = (calendar(CohortWeek), calendar(Workshop), _ACCREDITED)
     cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
-    objects = (select(User, _ACCREDITED).join(LoginSession, LoginSession.user_id == User.id).where(login)
-               .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops)))
-
-    def part(*kinds, typed=False):
-        # The first part gives each column of the union its type, so its NULLs are cast to their column's
-        # type (PostgreSQL matches the parts' columns by type, and each is read back as its type); the other
-        # parts' NULLs take the type of the column they stand in. Short SQL matters: psycopg keeps its
-        # translation of a statement only when the statement is under 4 kB.
-        return select(*(column if kind in kinds else cast(null(), column.type) if typed else _NULL
-                        for kind in _KINDS for _, column in _COLUMNS[kind]))
-
-    # Each part repeats the login's joins and conditions. A common table expression would state them once,
-    # but a statement that starts with WITH might write, so lms.database would end the request with a
-    # ROLLBACK, and psycopg forgets its prepared statements at every ROLLBACK.
-    account = (part(User, Enrollment, Cohort, typed=True).add_columns(_ACCREDITED).select_from(User)
-               .join(LoginSession, LoginSession.user_id == User.id)
-               .outerjoin(Enrollment, Enrollment.user_id == User.id)
-               .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id).where(login))
-    calendar = [part(kind).add_columns(_NULL).select_from(User).join(LoginSession, LoginSession.user_id == User.id)
-                .join(Enrollment, Enrollment.user_id == User.id).join(kind, kind.cohort_id == Enrollment.cohort_id)
-                .where(login) for kind in (CohortWeek, Workshop)]
-    return objects, named_statement("the signed-in account", union_all(account, *calendar))
+    objects = (select(User, *facts).join(LoginSession, LoginSession.user_id == User.id).where(login)
+               .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops))
+               .execution_options(populate_existing=True))
+    account = [column for kind in _ACCOUNT for _, column in _COLUMNS[kind]]
+    row = (select(*account, *facts).select_from(User)
+           .join(LoginSession, LoginSession.user_id == User.id)
+           .outerjoin(Enrollment, Enrollment.user_id == User.id)
+           .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id).where(login))
+    return objects, named_statement("the signed-in account", row)
 
 
-_OBJECTS, _ROWS = _statements()  # built once, not per request
+_OBJECTS, _ROW = _statements()  # built once, not per request
+_NOTHING = {kind: (None,) * len(_COLUMNS[kind]) for kind in _ACCOUNT}  # an outer join that found nothing
 
 
 def _values(obj) -> tuple:
     """An object's column values as loaded."""
     loaded = inspect(obj).dict
     return tuple(loaded[key] for key, _ in _COLUMNS[type(obj)])
-
-
-def _values_of_rows(rows) -> tuple:
-    """What the plain query found: each kind's objects as a set of their values (the two collections
-    multiply the rows, so one object's values come several times)."""
-    found = tuple(set() for _ in _KINDS)
-    for row in rows:
-        for values, (start, end, key) in zip(found, _SLICES):
-            if row[start + key] is not None:  # None: the outer join found nothing (no enrollment, no workshop)
-                values.add(tuple(row[start:end]))
-    return tuple(frozenset(values) for values in found)
 
 
 def _graph(user: User) -> list | None:
@@ -138,11 +139,10 @@ def _graph(user: User) -> list | None:
     return [user, enrollment, cohort, *calendar["week_dates"], *calendar["own_workshops"]]
 
 
-def _values_of_objects(graph: list) -> tuple:
-    found = tuple(set() for _ in _KINDS)
-    for obj in graph:
-        found[_KINDS.index(type(obj))].add(_values(obj))
-    return tuple(frozenset(values) for values in found)
+def _values_of_account(graph: list) -> tuple:
+    """The account's, its enrollment's and its cohort's values, laid out as the plain query's first columns."""
+    found = {type(obj): obj for obj in graph[:3]}
+    return sum((_values(found[kind]) if kind in found else _NOTHING[kind] for kind in _ACCOUNT), ())
 
 
 def _as_loaded(obj, keys: frozenset, session) -> bool:
@@ -165,7 +165,7 @@ class Kept(NamedTuple):
     the cohort's collections where they are loaded, and adding each one walked its relationships, 24 times
     a request for a cohort with its whole calendar (a fifth of that trainee's floor, issue 24)."""
 
-    values: tuple  # the column values the objects were built from, as _values_of_rows gives them
+    values: tuple  # what the plain query read when they were built, but whether he holds a certificate
     loaded: list   # each object, with the attributes its query loaded on it
     account: User
 
@@ -194,12 +194,13 @@ class KnownAccounts(threading.local):
             setattr(g, ENTERS_WITH_SESSION, kept.account)
         return kept.account
 
-    def keep(self, key: str, user: User) -> None:
+    def keep(self, key: str, user: User, calendar: tuple) -> None:
+        """Keep the objects ``user`` brings, beside the calendar's texts the same statement read."""
         graph = _graph(user)
         if graph is None:
             return
         try:
-            values = _values_of_objects(graph)
+            values = _values_of_account(graph) + calendar
         except KeyError:  # a column not loaded: the session held the object half-loaded
             return
         loaded = [(obj, _ATTRIBUTES[type(obj)].intersection(inspect(obj).dict)) for obj in graph]
@@ -230,19 +231,19 @@ def init_app(app: Flask) -> None:
         open_session = db.session() if db.session.registry.has() else None
         kept = known.ready(cookie_id, open_session)
         if kept is not None:
-            rows = request_connection().execute(_ROWS, params).all()
-            if not rows:
+            row = request_connection().execute(_ROW, params).first()
+            if row is None:
                 known.forget(cookie_id)
                 return None
-            if _values_of_rows(rows) == kept.values:
+            if row[:-1] == kept.values:
                 user = known.hand_over(cookie_id, kept, open_session)
-                user.accredited = next(bool(row[-1]) for row in rows if row[-1] is not None)
+                user.accredited = row[-1] is not None
                 return user
         found = db.session.execute(_OBJECTS, params).unique().one_or_none()
         if found is None:
             known.forget(cookie_id)
             return None
-        user, accredited = found
-        user.login_token, user.accredited = login_token, bool(accredited)
-        known.keep(cookie_id, user)
+        user, weeks, workshops, accredited = found
+        user.login_token, user.accredited = login_token, accredited is not None
+        known.keep(cookie_id, user, (weeks, workshops))
         return user
