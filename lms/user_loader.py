@@ -50,7 +50,8 @@ _ACCOUNT = (User, Enrollment, Cohort)
 # (lms.core.network.is_member). It reads the id of his valid certificate, or NULL, not an EXISTS: PostgreSQL
 # ran an EXISTS among a statement's columns as "his id among every holder's", hashing all the valid
 # certificates of the programme (381 on the bench's --scale 10 database, 0.12 ms a request).
-_ACCREDITED = select(func.max(Certificate.id)).where(Certificate.user_id == User.id, CERTIFICATE_IS_VALID).scalar_subquery()
+_ACCREDITED = (select(func.max(Certificate.id)).where(Certificate.user_id == User.id, CERTIFICATE_IS_VALID)
+               .scalar_subquery())
 
 
 class _JsonRows(FunctionElement):
@@ -82,15 +83,15 @@ def _statements():
     Until the fifteenth round the calendar came as rows: a UNION ALL of the account's row, one row per
     week and one per workshop, each 70 columns wide and read with its types. A cohort with its whole
     calendar gave 25 rows, and its trainees' account query cost three times the demo trainee's on SQLite
-    (161 against 50 µs in a loop; 59 µs as one row, docs/performance-history.md, fifteenth round). Joined side by side the two collections multiply: the
-    ORM statement, run only when the objects are built again, keeps that product (12 × 12 rows), and its
-    objects with it.
+    (161 against 50 µs in a loop; 59 µs as one row; docs/performance-history.md, fifteenth round). Joined
+    side by side the two collections multiply: the ORM statement, run only when the objects are built
+    again, keeps that product (12 × 12 rows), and its objects with it.
 
     Both statements carry the same two texts, so the objects and the texts they are kept with are read in
     one snapshot. Each text finds the account by the login's own conditions, not through the outer row, so
     the database works it out once per statement, not once per row of the product. The ORM statement
-    writes over objects the session already held (``populate_existing``): what is kept is what this
-    statement read.
+    writes over objects the session already held (``populate_existing``), so what is kept is what this
+    statement read; anything the session held unsaved is flushed before it runs, so nothing is lost.
     """
     login = ((User.session_token == bindparam("token")) & User.is_active.is_(True)
              & (LoginSession.token_hash == bindparam("login")) & (LoginSession.created_dt > bindparam("since")))
