@@ -3,10 +3,11 @@
 After every statement SQLAlchemy asks the cursor for ``description``, the list of the result's columns.
 psycopg builds a ``Column`` object for each column there and then. SQLAlchemy needs them only the first
 time it runs a statement: after that it keeps the result's layout with the compiled statement, and only
-asks whether there is a description at all. The account query has 45 columns, and building them was the
-largest piece of pure Python in PostgreSQL's signed-in floor: 4-9 % of its CPU, in-process (issue 24,
-docs/performance-history.md, fifteenth round). Here ``description`` answers with a sequence that knows its
-length at once and builds psycopg's own list of columns when something first reads a column.
+asks whether there is a description at all. The account query had 45 columns (35 since it reads one row),
+and building them was the largest piece of pure Python in PostgreSQL's signed-in floor: 4-9 % of its CPU,
+in-process (issue 24, docs/performance-history.md, fifteenth round). Here ``description`` answers with a
+sequence that knows its length at once and builds psycopg's own list of columns when something first reads
+a column.
 
 Installed on each new psycopg connection by ``lms.database`` (``cursor_factory``); only imported there.
 """

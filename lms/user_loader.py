@@ -166,7 +166,7 @@ class Kept(NamedTuple):
     the cohort's collections where they are loaded, and adding each one walked its relationships, 24 times
     a request for a cohort with its whole calendar (a fifth of that trainee's floor, issue 24)."""
 
-    values: tuple  # what the plain query read when they were built, but whether he holds a certificate
+    values: tuple  # the plain query's row as these objects would read, the certificate's column aside
     loaded: list   # each object, with the attributes its query loaded on it
     account: User
 

@@ -116,7 +116,7 @@ def activities_of(plan: Plan) -> list[PlannedActivity]:
     return list(db.session.scalars(
         select(PlannedActivity).where(PlannedActivity.plan_id == plan.id)
         .options(selectinload(PlannedActivity.sector), selectinload(PlannedActivity.promoters))
-        .order_by(PlannedActivity.month, PlannedActivity.starts_on, PlannedActivity.id)))  # as Plan.activities
+        .order_by(*Plan.activities.property.order_by)))
 
 
 def start_plan(actor: User, network: Network, year: int) -> Plan:

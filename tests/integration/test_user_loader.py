@@ -13,7 +13,7 @@ session; the changes are made through the test's session, as another worker woul
 import pytest
 from flask_login import current_user, login_required
 from helpers import AuthActions, app_config, complete_course, issue_certificate
-from sqlalchemy import delete, event, update
+from sqlalchemy import delete, event, select, update
 
 from lms import create_app, user_loader
 from lms.extensions import db
@@ -53,6 +53,16 @@ def served(database_url, tmp_path, world):
         current_user.display_name = "José Renombrado"  # before the request's session is open
         db.session.commit()
         return "saved"
+
+    @app.get("/test/workshop-then-who")
+    def workshop_then_who():
+        # A page that reads week 3's workshop before it asks who is signed in. Between the two, the
+        # coordination moves the workshop from another worker: the session's copy is now out of date.
+        workshop = db.session.scalars(select(Workshop).where(Workshop.week == 3)).one()
+        with db.engine.connect() as elsewhere:
+            elsewhere.execute(update(Workshop).where(Workshop.id == workshop.id).values(place="Casa de la Juventud"))
+            elsewhere.commit()
+        return current_user.display_name
 
     yield app
     with app.app_context():
@@ -235,6 +245,20 @@ def test_a_workshop_moved_by_the_coordination_shows_on_the_next_lesson(served, w
     db.session.commit()
     assert "Parroquia San Martín" not in week
     assert "Parroquia San Martín" in jose.get("/weeks/3").text
+
+
+def test_a_copy_the_session_held_before_the_account_was_asked_is_not_kept_out_of_date(served, world, jose):
+    """The objects kept for a login and the calendar's texts they are compared with come from one statement,
+    which writes over the copy the page's session already held (populate_existing): otherwise the stale copy
+    would be kept beside the new texts, and every later page would match them and show the old place."""
+    db.session.add(Workshop(cohort_id=world.cohort.id, week=3, held_on=world.cohort.start_date,
+                            place="Parroquia San Martín"))
+    db.session.commit()
+    for _ in range(2):  # the first opening of week 3 writes; the second reads the kept objects
+        assert "Parroquia San Martín" in jose.get("/weeks/3").text
+    assert jose.get("/test/workshop-then-who").text == "José Ñahui"
+    for _ in range(2):
+        assert "Casa de la Juventud" in jose.get("/weeks/3").text
 
 
 def test_a_cohort_with_its_whole_calendar_costs_the_account_query_one_row_and_its_objects_are_used_again(
