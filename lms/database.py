@@ -2,7 +2,6 @@
 ends its transaction."""
 
 import logging
-import re
 import time
 import weakref
 from collections.abc import Iterator
@@ -28,29 +27,35 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """On PostgreSQL (psycopg), or wherever COMMIT_READ_ONLY_TRANSACTIONS says so, a request that only read
-    ends with COMMIT; on PostgreSQL a request reads in autocommit until it writes, and a result's columns
-    are described only when read; and a server's pooled connections are tested after they sat idle (all
-    below)."""
+    """On PostgreSQL (psycopg): a request reads in autocommit until it writes; a transaction that only
+    read ends with COMMIT, unless COMMIT_READ_ONLY_TRANSACTIONS is false; a result's columns are described
+    only when read. On a server, pooled connections are tested after they sat idle (all below).
+
+    The engine gets no listener of SQLAlchemy's connection events: one would switch on their path for
+    every statement (lms.pg_driver). What a statement must do for these rules is done by psycopg's
+    connection and cursor of our own, and the pool's events (connect, checkout, checkin) cost nothing
+    per statement.
+    """
     app.teardown_appcontext(_give_back_request_connection)  # registered before the read-only commit: runs after it
-    commit = app.config.get("COMMIT_READ_ONLY_TRANSACTIONS")
     with app.app_context():
         engines = list(db.engines.values())
-    if commit or (commit is None and any(engine.dialect.driver == "psycopg" for engine in engines)):
-        _end_reads_with_commit(app, engines)
     for engine in engines:
         if engine.dialect.driver == "psycopg":
+            event.listen(engine, "do_connect", _connect_with_psycopg_of_our_own)
             _read_in_autocommit_until_a_write(engine)
-            event.listen(engine, "connect", _describe_results_when_read)
+            if app.config.get("COMMIT_READ_ONLY_TRANSACTIONS") is not False:
+                _READS_END_WITH_COMMIT.add(engine)
         if engine.dialect.name != "sqlite":  # a file does not drop its connections
             _check_connections_left_idle(engine, app.config["POOL_CHECK_AFTER_IDLE"])
+    if any(engine in _READS_END_WITH_COMMIT for engine in engines):
+        _end_reads_with_commit(app)
 
 
-def _describe_results_when_read(dbapi_connection, record) -> None:
-    """A new psycopg connection's cursors build a result's column descriptions only when read (lms.pg_cursor)."""
-    from lms import pg_cursor  # imports psycopg, which a SQLite deployment never loads
+def _connect_with_psycopg_of_our_own(dialect, record, cargs, cparams):
+    """Open each new connection as psycopg's connection and cursor of our own (lms.pg_driver)."""
+    from lms import pg_driver  # imports psycopg, which a SQLite deployment never loads
 
-    dbapi_connection.cursor_factory = pg_cursor.Cursor
+    return pg_driver.Connection.connect(*cargs, **cparams)
 
 
 _RETURNED_AT = "lms.returned_at"  # on a pooled connection: when it last went back to the pool
@@ -132,14 +137,14 @@ def request_connection() -> Connection:
 
 
 _READS_IN_AUTOCOMMIT = weakref.WeakSet()  # engines whose request connections read in autocommit
-_AUTOCOMMIT = "lms.autocommit"  # on a pooled connection: put in autocommit here, until a write or its return
 
 
 def _in_autocommit(connection: Connection) -> None:
     """Put a connection just taken from the pool in autocommit where its engine reads that way (below)."""
     if connection.engine in _READS_IN_AUTOCOMMIT:
-        connection.connection.dbapi_connection.autocommit = True
-        connection.info[_AUTOCOMMIT] = True
+        driver = connection.connection.dbapi_connection
+        driver.autocommit = True
+        driver.reads_until_a_write = True
 
 
 def _read_in_autocommit_until_a_write(engine: Engine) -> None:
@@ -152,12 +157,13 @@ def _read_in_autocommit_until_a_write(engine: Engine) -> None:
     database as of its own start whether or not a transaction is around it, so the reads see the same.
 
     The first statement that is not a SELECT takes the connection out of autocommit before it is sent, so
-    that it begins a transaction: what the request writes from then on, through the ORM session (which
-    opens on the request's connection) or not, is committed or rolled back whole. Each read before it saw
-    the database as of its own start, as it would have inside a transaction. Back in the pool, the
+    that it begins a transaction (psycopg's cursor of our own does it, ``lms.pg_driver``): what the request
+    writes from then on, through the ORM session (which opens on the request's connection) or not, is
+    committed or rolled back whole. Each read before it saw the database as of its own start, as it would
+    have inside a transaction. Back in the pool, the
     connection leaves autocommit, so a connection taken by anything else (a command, the check log's
     batch) runs in transactions as SQLAlchemy expects. Only connections put in autocommit here are
-    touched: the mark is on the pooled connection, and the pool's return clears it.
+    touched: the mark is on the driver's connection, and the pool's return clears it.
 
     The tenth round tried this through SQLAlchemy's ``isolation_level`` option and did not keep it:
     switching it and back cost every request 53-56 Python calls. The driver's own switch is one attribute,
@@ -165,19 +171,14 @@ def _read_in_autocommit_until_a_write(engine: Engine) -> None:
     (docs/performance-history.md, fourteenth round).
     """
     _READS_IN_AUTOCOMMIT.add(engine)
-    event.listen(engine, "before_cursor_execute", _begin_before_a_write)
     event.listen(engine, "checkin", _back_to_transactions)
 
 
-def _begin_before_a_write(connection, cursor, statement, parameters, context, executemany) -> None:
-    if connection.info.get(_AUTOCOMMIT) and not _READ.match(statement):
-        del connection.info[_AUTOCOMMIT]
-        connection.connection.dbapi_connection.autocommit = False
-
-
 def _back_to_transactions(dbapi_connection, record) -> None:
-    if record.info.pop(_AUTOCOMMIT, False) and dbapi_connection is not None and not dbapi_connection.closed:
-        dbapi_connection.autocommit = False
+    if dbapi_connection is not None and dbapi_connection.reads_until_a_write:
+        dbapi_connection.reads_until_a_write = False
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
 
 
 def _give_back_request_connection(exc) -> None:
@@ -188,7 +189,7 @@ def _give_back_request_connection(exc) -> None:
         return
     db.session.remove()  # the session runs on this connection, so it ends first
     try:
-        if exc is None and connection.in_transaction() and not connection.info.get(_WROTE, True):
+        if exc is None and connection.in_transaction() and _only_read(connection):
             connection.commit()
     finally:
         connection.close()
@@ -239,12 +240,11 @@ class ForIds:
         return connection.execute(self.many, {"ids": ids})
 
 
-_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
-_WROTE = "lms.wrote"            # on a connection: its transaction sent something other than a SELECT
+_READS_END_WITH_COMMIT = weakref.WeakSet()  # engines whose transactions that only read end with COMMIT
 _CONNECTION = "lms.connection"  # on a session: the connection its current transaction runs on
 
 
-def _end_reads_with_commit(app: Flask, engines) -> None:
+def _end_reads_with_commit(app: Flask) -> None:
     """End a request's transaction with COMMIT when it only read; anything else still rolls back.
 
     psycopg forgets its prepared statements at every ROLLBACK (a rollback may undo what they refer
@@ -253,23 +253,23 @@ def _end_reads_with_commit(app: Flask, engines) -> None:
     0.8-1.2 ms that way, and 0.17-0.23 ms once prepared. A transaction that sent only SELECTs and holds no
     unsaved change is over the same way with COMMIT as with ROLLBACK, and the prepared statements live on.
     A request that wrote anything, or failed, still rolls back as before (docs/performance-history.md, third
-    round; tests/integration/test_read_only_commit.py).
+    round; tests/integration/test_read_only_commit.py). psycopg's cursor of our own notes whether a
+    transaction sent anything but SELECTs (``lms.pg_driver``). SQLite keeps no prepared statements, so its
+    transactions end with ROLLBACK whatever the setting.
     """
-    for engine in engines:
-        event.listen(engine, "begin", _reading)
-        event.listen(engine, "before_cursor_execute", _note_writes)
     if not event.contains(db.session, "after_begin", _remember_connection):  # one listener for every app
         event.listen(db.session, "after_begin", _remember_connection)
     app.teardown_appcontext(_commit_what_only_read)  # registered after Flask-SQLAlchemy's, so it runs first
 
 
-def _reading(connection) -> None:
-    connection.info[_WROTE] = False
-
-
-def _note_writes(connection, cursor, statement, parameters, context, executemany) -> None:
-    if not _READ.match(statement):  # INSERT, UPDATE, DELETE, a savepoint, a WITH that might write
-        connection.info[_WROTE] = True
+def _only_read(connection: Connection) -> bool:
+    """Whether the transaction open on ``connection`` sent only SELECTs, where its engine's reads end with
+    COMMIT. A connection reading in autocommit has no transaction open on the server: there COMMIT and
+    ROLLBACK both send nothing."""
+    if connection.engine not in _READS_END_WITH_COMMIT:
+        return False
+    driver = connection.connection.dbapi_connection
+    return driver.autocommit or not driver.wrote
 
 
 def _remember_connection(session, transaction, connection) -> None:
@@ -282,7 +282,7 @@ def _commit_what_only_read(exc) -> None:
     session = db.session.registry()
     connection = session.info.pop(_CONNECTION, None)
     if (connection is None or connection.closed or not connection.in_transaction()
-            or connection.info.get(_WROTE, True) or session.new or session.dirty or session.deleted):
+            or not _only_read(connection) or session.new or session.dirty or session.deleted):
         return  # nothing to end, or something to undo: Flask-SQLAlchemy's rollback does it
     session.expire_on_commit = False  # the session ends here; the account objects stay as they were read
     try:

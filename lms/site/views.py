@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import literal_column, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms import offline
@@ -15,7 +15,9 @@ from lms.forms import LanguageForm
 from lms.routing import safe_next
 
 bp = Blueprint("site", __name__)
-SELECT_ONE = text("SELECT 1")
+# Not text("SELECT 1"): a text statement has no columns SQLAlchemy can keep, so each run builds its result's
+# layout from the driver's description of the columns. A select's layout is kept with its compiled form.
+SELECT_ONE = select(literal_column("1"))
 
 
 @bp.get("/healthz")

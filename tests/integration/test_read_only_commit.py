@@ -3,8 +3,9 @@
 On PostgreSQL, psycopg forgets its prepared statements at every ROLLBACK, and every request used to
 end with one, so no query was ever prepared (issue 24). A read-only transaction is over the same way
 with either command. These stories hold the line between the two: nothing a failed or abandoned
-request did may be kept. They run on both databases with the setting switched on; it is on by default
-only for psycopg (lms/database.py).
+request did may be kept. They run on both databases with the setting switched on. It is on by default,
+and only does anything, on PostgreSQL (lms/database.py): SQLite keeps no prepared statements, and its
+transactions end with ROLLBACK.
 
 Requests here run without the test's own app context, as in production, so each one ends its
 transaction when its context ends.
@@ -14,7 +15,7 @@ import pytest
 from flask import abort
 from flask_login import current_user, login_required
 from helpers import AuthActions, app_config
-from sqlalchemy import event, text, update
+from sqlalchemy import bindparam, event, text, update
 
 from lms import create_app
 from lms.database import request_connection
@@ -29,7 +30,7 @@ def served(database_url, tmp_path, world):
     config = app_config(database_url, tmp_path / "served")
     config["COMMIT_READ_ONLY_TRANSACTIONS"] = True
     app = create_app(config)
-    trainee_id = world.trainee.id
+    trainee_id, admin_id = world.trainee.id, world.admin.id
 
     @app.get("/test/rename-then-refuse")
     def rename_then_refuse():
@@ -59,6 +60,14 @@ def served(database_url, tmp_path, world):
         request_connection().execute(update(User).where(User.id == current_user.id).values(display_name="Cambiado"))
         abort(409)
 
+    @app.get("/test/signed-in-rename-many-on-the-request-connection-then-refuse")
+    @login_required
+    def signed_in_rename_many_on_the_request_connection_then_refuse():
+        rename = update(User).where(User.id == bindparam("who")).values(display_name=bindparam("name"))
+        request_connection().execute(rename, [{"who": current_user.id, "name": "Cambiado"},
+                                              {"who": admin_id, "name": "Cambiado"}])  # one executemany
+        abort(409)
+
     @app.get("/test/prepared")
     def prepared():
         return {"statements": list(db.session.scalars(text("SELECT statement FROM pg_prepared_statements")))}
@@ -78,7 +87,9 @@ def _display_name(world) -> str:
     return db.session.get(User, world.trainee.id).display_name
 
 
-def test_a_page_that_only_reads_ends_with_commit(served, world):
+def test_a_page_that_only_reads_ends_with_commit_on_postgresql(served, world, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps no prepared statements: its reads end with ROLLBACK (the last story)")
     client = served.test_client()
     AuthActions(client).login("jose")
     # Not the health check: on PostgreSQL it runs its statement with no transaction at all
@@ -123,6 +134,17 @@ def test_a_write_on_the_request_connection_without_the_session_is_undone_by_a_re
     assert _display_name(world) == "José Ñahui"
 
 
+def test_several_rows_written_at_once_on_the_request_connection_are_undone_by_a_refusal(served, world):
+    """The same, when the write is one statement sent with many rows of parameters (the driver's
+    executemany): it too begins a transaction before it is sent."""
+    client = served.test_client()
+    AuthActions(client).login("jose")
+    client.get("/")  # the kept account is ready: the next request checks it on the request's connection
+    assert client.get("/test/signed-in-rename-many-on-the-request-connection-then-refuse").status_code == 409
+    assert _display_name(world) == "José Ñahui"
+    assert db.session.get(User, world.admin.id).display_name != "Cambiado"
+
+
 def test_a_change_never_saved_is_not_committed_by_the_end_of_the_request(served, world):
     client = served.test_client()
     served.ends.clear()
@@ -162,10 +184,23 @@ def test_on_postgresql_the_account_query_stays_prepared_from_one_request_to_the_
     assert any("FROM users JOIN login_sessions" in s for s in statements), statements
 
 
-def test_by_default_only_postgresql_ends_its_reads_with_commit(database_url, tmp_path):
-    from lms.database import _note_writes
-    app = create_app(app_config(database_url, tmp_path))
+@pytest.mark.parametrize("setting", [None, True, False])
+def test_only_postgresql_ends_its_reads_with_commit_unless_told_not_to(database_url, tmp_path, world, setting):
+    """LMS_COMMIT_READ_ONLY_TRANSACTIONS: unset or true, PostgreSQL's reads end with COMMIT; false gives
+    back ROLLBACK. SQLite ends them with ROLLBACK whatever it says."""
+    config = app_config(database_url, tmp_path)
+    if setting is not None:
+        config["COMMIT_READ_ONLY_TRANSACTIONS"] = setting
+    app = create_app(config)
+    trainee_id = world.trainee.id
+    app.get("/test/read")(lambda: db.session.get(User, trainee_id).display_name)
     with app.app_context():
         engine = db.engine
-    assert event.contains(engine, "before_cursor_execute", _note_writes) == (engine.dialect.driver == "psycopg")
-    engine.dispose()
+    ends = []
+    event.listen(engine, "commit", lambda connection: ends.append("COMMIT"))
+    event.listen(engine, "rollback", lambda connection: ends.append("ROLLBACK"))
+    try:
+        assert app.test_client().get("/test/read").text == "José Ñahui"
+    finally:
+        engine.dispose()
+    assert ends == ["COMMIT" if database_url.startswith("postgresql") and setting is not False else "ROLLBACK"]
