@@ -3,8 +3,10 @@
 Every signed-in request runs one query. It finds the account by its session token and this device's
 login, and finds it only while the account is active and the login younger than LOGIN_LIFETIME_DAYS.
 A trainee's pages all need his enrollment, his cohort, its calendar and its workshops, so the same
-query brings them too (the calendar as text, see ``_statements``), and whether he holds a valid
-certificate (``User.accredited``): his home and every page of the Network ask it.
+query brings them too (the calendar as text, see ``_statements``). It also brings two facts that are
+read afresh on every request and never kept: whether he holds a valid certificate (``User.accredited``),
+which his home and every page of the Network ask, and the weeks whose lesson he had opened
+(``Enrollment.opened_weeks``), which each lesson page asks.
 
 Building the five kinds of ORM objects from those rows was a third of a signed-in request's floor
 (issue 24, docs/performance-history.md). So each worker thread keeps the objects it built for a login, with
@@ -21,6 +23,7 @@ session's commit as before. A relationship the query did not load (a cohort's fa
 loaded from a detached object, so a page reaches it through a query, as it would any other row.
 """
 
+import json
 import threading
 from collections import OrderedDict
 from datetime import timedelta
@@ -34,7 +37,17 @@ from sqlalchemy.orm import joinedload
 from lms.clock import utcnow
 from lms.database import named_statement, request_connection
 from lms.extensions import ENTERS_WITH_SESSION, db, login_manager
-from lms.models import CERTIFICATE_IS_VALID, Certificate, Cohort, CohortWeek, Enrollment, LoginSession, User, Workshop
+from lms.models import (
+    CERTIFICATE_IS_VALID,
+    Certificate,
+    Cohort,
+    CohortWeek,
+    Enrollment,
+    LessonView,
+    LoginSession,
+    User,
+    Workshop,
+)
 
 KEPT_PER_THREAD = 512  # logins a worker thread remembers; the oldest is forgotten first
 
@@ -71,14 +84,22 @@ def _json_rows_on_postgresql(element, compiler, **kw):
     return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
 
 
+# The weeks whose lesson he had opened, asked with the account: the lesson page's own question, no statement
+# of its own. Found through his account's id, as the certificate is, not through the login: two index
+# lookups, in both statements.
+_OPENED_WEEKS = (select(_JsonRows(LessonView.week)).join(Enrollment, Enrollment.id == LessonView.enrollment_id)
+                 .where(Enrollment.user_id == User.id).correlate(User).scalar_subquery())
+
+
 def _statements():
     """The ORM statement that builds the objects, and the plain one that every request runs.
 
     The plain statement reads one row: the account's, its enrollment's and its cohort's columns, then the
-    cohort's calendar and its workshops, each kind as one JSON text, and whether he holds a valid
-    certificate. The calendar's texts are compared as they are, character for character, with the texts
-    the objects were built beside. Equal texts hold equal values; texts that differ for any reason, even
-    the order the database listed the rows in, only make the objects be built again.
+    cohort's calendar and its workshops, each kind as one JSON text, then the facts of this request alone:
+    the weeks whose lesson he had opened, one JSON text too, and whether he holds a valid certificate. The
+    calendar's texts are compared as they are, character for character, with the texts the objects were
+    built beside. Equal texts hold equal values; texts that differ for any reason, even the order the
+    database listed the rows in, only make the objects be built again.
 
     Until the fifteenth round the calendar came as rows: a UNION ALL of the account's row, one row per
     week and one per workshop, each 70 columns wide and read with its types. A cohort with its whole
@@ -101,7 +122,7 @@ def _statements():
                 .join(LoginSession, LoginSession.user_id == User.id).join(Enrollment, Enrollment.user_id == User.id)
                 .join(kind, kind.cohort_id == Enrollment.cohort_id).where(login).correlate(None).scalar_subquery())
 
-    facts = (calendar(CohortWeek), calendar(Workshop), _ACCREDITED)
+    facts = (calendar(CohortWeek), calendar(Workshop), _OPENED_WEEKS, _ACCREDITED)
     cohort = joinedload(User.enrollment).joinedload(Enrollment.cohort)
     objects = (select(User, *facts).join(LoginSession, LoginSession.user_id == User.id).where(login)
                .options(cohort.joinedload(Cohort.week_dates), cohort.joinedload(Cohort.own_workshops))
@@ -115,6 +136,7 @@ def _statements():
 
 
 _OBJECTS, _ROW = _statements()  # built once, not per request
+_OF_THIS_REQUEST = 2  # the last columns of both: the weeks opened and the certificate, never compared nor kept
 _NOTHING = {kind: (None,) * len(_COLUMNS[kind]) for kind in _ACCOUNT}  # an outer join that found nothing
 
 
@@ -166,7 +188,7 @@ class Kept(NamedTuple):
     the cohort's collections where they are loaded, and adding each one walked its relationships, 24 times
     a request for a cohort with its whole calendar (a fifth of that trainee's floor, issue 24)."""
 
-    values: tuple  # the plain query's row as these objects would read, the certificate's column aside
+    values: tuple  # the plain query's row as these objects would read, the facts of the request aside
     loaded: list   # each object, with the attributes its query loaded on it
     account: User
 
@@ -236,15 +258,24 @@ def init_app(app: Flask) -> None:
             if row is None:
                 known.forget(cookie_id)
                 return None
-            if row[:-1] == kept.values:
+            if row[:-_OF_THIS_REQUEST] == kept.values:
                 user = known.hand_over(cookie_id, kept, open_session)
-                user.accredited = row[-1] is not None
+                _facts_of_this_request(user, *row[-_OF_THIS_REQUEST:])
                 return user
         found = db.session.execute(_OBJECTS, params).unique().one_or_none()
         if found is None:
             known.forget(cookie_id)
             return None
-        user, weeks, workshops, accredited = found
-        user.login_token, user.accredited = login_token, accredited is not None
+        user, weeks, workshops, opened, accredited = found
+        user.login_token = login_token
+        _facts_of_this_request(user, opened, accredited)
         known.keep(cookie_id, user, (weeks, workshops))
         return user
+
+
+def _facts_of_this_request(user: User, opened: str | None, accredited: int | None) -> None:
+    """Set what the account query read for this request alone: the weeks whose lesson he had opened (a JSON
+    text of one-value rows; PostgreSQL gives NULL for none) and whether he holds a valid certificate."""
+    user.accredited = accredited is not None
+    if user.enrollment is not None:
+        user.enrollment.opened_weeks = frozenset(week for (week,) in json.loads(opened)) if opened else frozenset()

@@ -30,21 +30,30 @@ from lms.models import (
 
 # ---------------------------------------------------------------- lesson
 
-# Asked on every lesson page: built once.
+# Asked of an enrollment whose opened weeks did not come with the signed-in account: built once.
 _OPENED = named_statement("lesson opened before",
                           select(exists().where(LessonView.enrollment_id == bindparam("enrollment"),
                                                 LessonView.week == bindparam("week"))))
 
 
 def record_lesson_opened(enrollment: Enrollment, week: int) -> bool:
-    """Remember that the trainee opened this week's lesson; True the first time (there is something to commit)."""
-    if request_connection().scalar(_OPENED, {"enrollment": enrollment.id, "week": week}):
+    """Remember that the trainee opened this week's lesson; True the first time (there is something to commit).
+
+    On his own pages the weeks he had opened came with his account (``Enrollment.opened_weeks``), read at
+    the start of this request; otherwise the database is asked."""
+    if enrollment.opened_weeks is not None:
+        opened_before = week in enrollment.opened_weeks
+    else:
+        opened_before = request_connection().scalar(_OPENED, {"enrollment": enrollment.id, "week": week})
+    if opened_before:
         return False
     try:
         with db.session.begin_nested():
             db.session.add(LessonView(enrollment_id=enrollment.id, week=week))
     except IntegrityError:
         return False  # the same trainee opened it in another tab a moment ago
+    if enrollment.opened_weeks is not None:
+        enrollment.opened_weeks |= {week}
     return True
 
 

@@ -70,3 +70,7 @@ class Enrollment(db.Model):
 
     user: Mapped[User] = relationship(back_populates="enrollment", foreign_keys=[user_id])
     cohort: Mapped[Cohort] = relationship(back_populates="enrollments")
+
+    # The weeks whose lesson he had opened, read with the signed-in account on each of its requests
+    # (lms.user_loader); None on an enrollment loaded any other way (lms.learn.services asks then).
+    opened_weeks = None  # a frozenset of week numbers when read with the account

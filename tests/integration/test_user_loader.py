@@ -13,11 +13,21 @@ session; the changes are made through the test's session, as another worker woul
 import pytest
 from flask_login import current_user, login_required
 from helpers import AuthActions, app_config, complete_course, issue_certificate
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 
 from lms import create_app, user_loader
 from lms.extensions import db
-from lms.models import Certificate, CertificateStatus, Cohort, CohortWeek, LoginSession, Role, User, Workshop
+from lms.models import (
+    Certificate,
+    CertificateStatus,
+    Cohort,
+    CohortWeek,
+    LessonView,
+    LoginSession,
+    Role,
+    User,
+    Workshop,
+)
 
 
 @pytest.fixture
@@ -97,7 +107,7 @@ def test_a_second_page_uses_the_kept_objects_and_still_asks_the_database(served,
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     assert jose.get("/weeks/2").status_code == 200
-    assert len(statements) == 2, "the account query and the lesson's own, no second account query"
+    assert len(statements) == 1, "the account query alone: it says whether he had opened the lesson"
     assert "login_sessions" in statements[0]
     assert next(iter(_kept(served).values())).account is kept_user, "the account was built again"
 
@@ -141,6 +151,31 @@ def _parts(key) -> int:
     return sum(_parts(part) for part in key) if isinstance(key, tuple) else 1
 
 
+def test_a_lesson_he_opened_on_his_other_phone_is_known_as_opened_on_this_ones_next_page(served, jose, world):
+    """The weeks whose lesson he had opened come with his account on every request and are never kept:
+    week 3, opened on his other phone and recorded by another worker, is known here at once. The lesson
+    page then asks nothing but the account query; read from what this worker kept, it would try to record
+    the opening again."""
+    jose.get("/weeks/2")  # the first opening is recorded, and its commit leaves the objects to be built again
+    jose.get("/weeks/2")  # built and kept, knowing week 2 opened
+    _change(insert(LessonView).values(enrollment_id=world.trainee.enrollment.id, week=3))
+    with served.app_context():
+        engine = db.engine
+    statements = []
+
+    def sent(connection, cursor, statement, *_):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", sent)
+    try:
+        assert jose.get("/weeks/3").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", sent)
+    assert len(statements) == 1 and "login_sessions" in statements[0], statements
+    views = select(func.count()).select_from(LessonView).where(LessonView.week == 3)
+    assert db.session.scalar(views) == 1
+
+
 def test_the_statements_of_a_trainees_home_and_lesson_are_found_by_name(served, jose):
     """SQLAlchemy finds a statement's SQL in its compiled cache by a key it hashes at every execution. The
     account query's key, spelled out, holds 1,215 values and progress's 973, and hashing them cost a tenth of
@@ -162,7 +197,7 @@ def test_the_statements_of_a_trainees_home_and_lesson_are_found_by_name(served, 
     finally:
         event.remove(engine, "before_execute", executed)
     assert "José Ñahui" in home
-    assert len(keys) == 5, keys  # the home's three (budgets: test_query_budgets.py), the lesson's two
+    assert len(keys) == 4, keys  # the home's three (budgets: test_query_budgets.py), the lesson's one
     assert {size for size, _ in keys} == {3}, [key for key in keys if key[0] != 3]
 
 
@@ -286,8 +321,9 @@ def test_a_cohort_with_its_whole_calendar_costs_the_account_query_one_row_and_it
     rows = db.session.execute(user_loader._ROW, {"token": world.trainee.session_token, "login": login.token_hash,
                                                  "since": utcnow() - timedelta(days=1)}).all()
     assert len(rows) == 1
-    weeks, workshops, accredited = rows[0][-3:]
+    weeks, workshops, opened, accredited = rows[0][-4:]
     assert len(json.loads(weeks)) == 12 and len(json.loads(workshops)) == 12 and not accredited
+    assert json.loads(opened) == [[2]]  # the lesson he opened
     assert "Local comunal 12" in workshops
 
     _change(update(Workshop).where(Workshop.cohort_id == world.cohort.id, Workshop.week == 2)
