@@ -14,7 +14,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # A request that only read ends its transaction with COMMIT rather than ROLLBACK, so that psycopg keeps
-    # its prepared statements (lms/database.py). None: on for PostgreSQL, off for SQLite, where it changes nothing.
+    # its prepared statements (lms/database.py). On PostgreSQL unless False; SQLite keeps no prepared statements,
+    # and its transactions end with ROLLBACK whatever this says.
     COMMIT_READ_ONLY_TRANSACTIONS: bool | None = None
     # A pooled PostgreSQL connection unused for this many seconds is tested with a round trip before a
     # request gets it; 0 tests it every time (lms/database.py).
