@@ -160,10 +160,10 @@ def _read_in_autocommit_until_a_write(engine: Engine) -> None:
     that it begins a transaction (psycopg's cursor of our own does it, ``lms.pg_driver``): what the request
     writes from then on, through the ORM session (which opens on the request's connection) or not, is
     committed or rolled back whole. Each read before it saw the database as of its own start, as it would
-    have inside a transaction. Back in the pool, the
-    connection leaves autocommit, so a connection taken by anything else (a command, the check log's
-    batch) runs in transactions as SQLAlchemy expects. Only connections put in autocommit here are
-    touched: the mark is on the driver's connection, and the pool's return clears it.
+    have inside a transaction. Back in the pool, the connection leaves autocommit, so a connection taken
+    by anything else (a command, the check log's batch) runs in transactions as SQLAlchemy expects. Only
+    connections put in autocommit here are touched: the mark is on the driver's connection, and the pool's
+    return clears it.
 
     The tenth round tried this through SQLAlchemy's ``isolation_level`` option and did not keep it:
     switching it and back cost every request 53-56 Python calls. The driver's own switch is one attribute,
