@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 import psycopg
 from psycopg.pq import TransactionStatus
 
-READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # a statement that writes nothing; a WITH might
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # a statement that writes nothing; a WITH might
 
 
 class Connection(psycopg.Connection):
@@ -58,7 +58,7 @@ class Cursor(psycopg.Cursor):
 
     def _before(self, query) -> None:
         connection: Connection = self._conn
-        reads = isinstance(query, str) and READ.match(query) is not None
+        reads = isinstance(query, str) and _READ.match(query) is not None
         if not reads and connection.reads_until_a_write:
             connection.reads_until_a_write = False
             connection.autocommit = False  # allowed: in autocommit no transaction is ever open

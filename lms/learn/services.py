@@ -52,8 +52,6 @@ def record_lesson_opened(enrollment: Enrollment, week: int) -> bool:
             db.session.add(LessonView(enrollment_id=enrollment.id, week=week))
     except IntegrityError:
         return False  # the same trainee opened it in another tab a moment ago
-    if enrollment.opened_weeks is not None:
-        enrollment.opened_weeks |= {week}
     return True
 
 

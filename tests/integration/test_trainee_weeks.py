@@ -5,12 +5,21 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from helpers import csrf_token, post_form
 from sqlalchemy import func, select
+from test_query_budgets import count_queries
 
 from lms.content.loader import current_course
 from lms.core.progress import progress_of
 from lms.demo.progress import model_answer
 from lms.extensions import db
-from lms.models import AttemptStatus, Attendance, LessonView, QuizAttempt, Reflection, ReflectionVersion
+from lms.models import (
+    AttemptStatus,
+    Attendance,
+    Enrollment,
+    LessonView,
+    QuizAttempt,
+    Reflection,
+    ReflectionVersion,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +104,21 @@ def test_opening_the_lesson_is_recorded_once(client, auth, world):
     assert client.get("/weeks/1").status_code == 200
     client.get("/weeks/1")
     assert db.session.scalar(select(func.count()).select_from(LessonView)) == 1
+
+
+def test_a_lesson_opened_for_him_by_a_command_is_recorded_once_asking_the_database(world):
+    """Outside his own pages (the demo's command, a fix by hand) nothing came with his account about the
+    weeks he had opened: the database is asked, and the second opening tries no second row."""
+    from lms.learn.services import record_lesson_opened
+    enrollment = db.session.get(Enrollment, world.trainee.enrollment.id)
+    assert enrollment.opened_weeks is None
+    assert record_lesson_opened(enrollment, 4) is True
+    db.session.commit()
+    db.session.refresh(enrollment)  # the commit expired it: reloaded here, outside the count
+    with count_queries() as asked:
+        assert record_lesson_opened(enrollment, 4) is False
+    assert asked["n"] == 1, "the question alone, with no row tried and undone"
+    assert db.session.scalar(select(func.count()).select_from(LessonView).where(LessonView.week == 4)) == 1
 
 
 def test_a_closed_week_says_when_it_opens_and_its_quiz_cannot_be_reached(client, auth, world):
