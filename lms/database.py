@@ -152,12 +152,13 @@ def _read_in_autocommit_until_a_write(engine: Engine) -> None:
     something writes on it.
 
     A page that only reads then sends its statements alone, without BEGIN before them and COMMIT after:
-    the signed-in floor one round trip to PostgreSQL instead of three, a lesson two instead of four, the
-    home four instead of six. Under READ COMMITTED, PostgreSQL's level and ours, each statement sees the
+    the signed-in floor and a lesson one round trip to PostgreSQL instead of three, the home three instead
+    of five. Under READ COMMITTED, PostgreSQL's level and ours, each statement sees the
     database as of its own start whether or not a transaction is around it, so the reads see the same.
 
-    The first statement that is not a SELECT takes the connection out of autocommit before it is sent, so
-    that it begins a transaction (psycopg's cursor of our own does it, ``lms.pg_driver``): what the request
+    The first statement that is not a SELECT, or that locks the rows it reads (``with_for_update()``), takes
+    the connection out of autocommit before it is sent, so that it begins a transaction and its locks last
+    until the request ends (psycopg's cursor of our own does it, ``lms.pg_driver``): what the request
     writes from then on, through the ORM session (which opens on the request's connection) or not, is
     committed or rolled back whole. Each read before it saw the database as of its own start, as it would
     have inside a transaction. Back in the pool, the connection leaves autocommit, so a connection taken

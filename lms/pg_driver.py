@@ -8,8 +8,8 @@ of each page, in-process (issue 24, docs/performance-history.md, sixteenth round
 none, and the cursor does two things as it sends a statement:
 
 - On a connection that reads in autocommit until it writes (``Connection.reads_until_a_write``, set by
-  ``lms.database``), a statement that is not a SELECT first takes the connection out of autocommit, so
-  that it begins a transaction.
+  ``lms.database``), a statement that is not a SELECT, or a SELECT that locks its rows (``FOR UPDATE``),
+  first takes the connection out of autocommit, so that it begins a transaction.
 - It notes whether the transaction open on the connection has sent anything but SELECTs
   (``Connection.wrote``), so that a transaction that only read can end with COMMIT and psycopg keeps its
   prepared statements.
@@ -33,6 +33,9 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # a statement that writes nothing; a WITH might
+# A SELECT that locks the rows it reads, as SQLAlchemy writes ``with_for_update()``. It needs a transaction as
+# a write does: in autocommit its locks would be let go as soon as it answered.
+_LOCKS = re.compile(r"FOR (?:UPDATE|NO KEY UPDATE|SHARE|KEY SHARE)\b")
 
 
 class Connection(psycopg.Connection):
@@ -58,7 +61,7 @@ class Cursor(psycopg.Cursor):
 
     def _before(self, query) -> None:
         connection: Connection = self._conn
-        reads = isinstance(query, str) and _READ.match(query) is not None
+        reads = isinstance(query, str) and _READ.match(query) is not None and _LOCKS.search(query) is None
         if not reads and connection.reads_until_a_write:
             connection.reads_until_a_write = False
             connection.autocommit = False  # allowed: in autocommit no transaction is ever open

@@ -192,6 +192,30 @@ def test_a_connection_back_in_the_pool_runs_in_transactions_again(served, world)
         assert connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.INTRANS
 
 
+def test_a_read_that_locks_its_rows_holds_them_until_the_request_ends(served, world):
+    """A SELECT … FOR UPDATE on the request's connection begins a transaction, as a write does. Read in
+    autocommit, its lock would be let go as soon as it answered, and another worker could change the row
+    the request went on to rely on (lms.pg_driver)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError
+
+    from lms.database import request_connection
+    from lms.models import User
+    his_row = select(User.id).where(User.id == world.trainee.id)
+
+    @served.get("/test/lock-then-ask-as-another-worker")
+    def lock_then_ask_as_another_worker():
+        request_connection().execute(his_row.with_for_update())
+        with db.engine.connect() as other:
+            try:
+                other.execute(his_row.with_for_update(nowait=True))
+            except OperationalError:  # "could not obtain lock": the request still holds it
+                return {"held": True}
+        return {"held": False}
+
+    assert served.test_client().get("/test/lock-then-ask-as-another-worker").get_json() == {"held": True}
+
+
 def test_a_batch_of_the_check_log_is_written_in_a_transaction_of_its_own(served):
     """The check that completes a batch writes it, committed on a connection of its own, with the
     PostgreSQL commit that does not wait for the disk (lms/checklog.py)."""
