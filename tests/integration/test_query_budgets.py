@@ -19,17 +19,21 @@ from lms.models import Attendance, Enrollment, LessonView, Reflection, Reflectio
 
 
 @contextmanager
-def count_queries():
-    counter = {"n": 0}
+def count_queries(engine=None):
+    """The SQL statements sent while the block runs: how many (``n``) and their text (``statements``), on
+    ``engine`` (another app's, such as a served app's) or else the current app's."""
+    engine = engine if engine is not None else db.engine
+    counter = {"n": 0, "statements": []}
 
     def before(conn, cursor, statement, parameters, context, executemany):
         counter["n"] += 1
+        counter["statements"].append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", before)
+    event.listen(engine, "before_cursor_execute", before)
     try:
         yield counter
     finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+        event.remove(engine, "before_cursor_execute", before)
 
 
 def _fill(cohort, size: int, prefix: str) -> None:

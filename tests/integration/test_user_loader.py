@@ -14,6 +14,7 @@ import pytest
 from flask_login import current_user, login_required
 from helpers import AuthActions, app_config, complete_course, issue_certificate
 from sqlalchemy import delete, event, func, insert, select, update
+from test_query_budgets import count_queries
 
 from lms import create_app, user_loader
 from lms.extensions import db
@@ -104,11 +105,10 @@ def test_a_second_page_uses_the_kept_objects_and_still_asks_the_database(served,
     kept_user = next(iter(_kept(served).values())).account
     with served.app_context():
         engine = db.engine
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    assert jose.get("/weeks/2").status_code == 200
-    assert len(statements) == 1, "the account query alone: it says whether he had opened the lesson"
-    assert "login_sessions" in statements[0]
+    with count_queries(engine) as sent:
+        assert jose.get("/weeks/2").status_code == 200
+    assert sent["n"] == 1, "the account query alone: it says whether he had opened the lesson"
+    assert "login_sessions" in sent["statements"][0]
     assert next(iter(_kept(served).values())).account is kept_user, "the account was built again"
 
 
@@ -118,10 +118,9 @@ def test_a_page_that_asks_only_who_is_signed_in_checks_him_without_opening_the_o
     jose.get("/test/signed-in")
     with served.app_context():
         engine = db.engine
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    assert jose.get("/test/signed-in").get_json() == {"orm_session_opened": False}
-    assert len(statements) == 1 and "login_sessions" in statements[0], "the account is still asked every time"
+    with count_queries(engine) as sent:
+        assert jose.get("/test/signed-in").get_json() == {"orm_session_opened": False}
+    assert sent["n"] == 1 and "login_sessions" in sent["statements"][0], "the account is still asked every time"
     _change(update(User).where(User.id == world.trainee.id).values(is_active=False))
     response = jose.get("/test/signed-in")
     assert response.status_code == 302 and "/login" in response.location
@@ -161,17 +160,9 @@ def test_a_lesson_he_opened_on_his_other_phone_is_known_as_opened_on_this_ones_n
     _change(insert(LessonView).values(enrollment_id=world.trainee.enrollment.id, week=3))
     with served.app_context():
         engine = db.engine
-    statements = []
-
-    def sent(connection, cursor, statement, *_):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", sent)
-    try:
+    with count_queries(engine) as sent:
         assert jose.get("/weeks/3").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", sent)
-    assert len(statements) == 1 and "login_sessions" in statements[0], statements
+    assert sent["n"] == 1 and "login_sessions" in sent["statements"][0], sent["statements"]
     views = select(func.count()).select_from(LessonView).where(LessonView.week == 3)
     assert db.session.scalar(views) == 1
 
