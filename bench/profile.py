@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from pyinstrument import Profiler
 from sqlalchemy import event
 
 from lms import create_app
@@ -23,6 +22,9 @@ from lms.extensions import db
 
 
 def main() -> None:
+    # The bench extra (pip install -e '.[bench]'), imported here: the tests import this file without it.
+    from pyinstrument import Profiler
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("user")
     parser.add_argument("path")
