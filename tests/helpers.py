@@ -1,6 +1,6 @@
 """What the tests share besides fixtures: the test password, the configuration, logging in, posting a form
 with its CSRF token, the cast of a story (``World``), the trainee who finished the course and his
-certificate.
+certificate, and the SQL statements a block sends (``count_queries``, for the query budgets).
 
 Tests import these with ``from helpers import …``; the fixtures themselves live in ``conftest.py``.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import event
 from werkzeug.serving import make_server
 
 from lms.extensions import db
@@ -163,3 +164,21 @@ def issue_certificate(world: World, holder: User):
                                  now=now, progress=progress_of(holder.enrollment, course, now))
     db.session.commit()
     return certificate
+
+
+@contextmanager
+def count_queries(engine=None):
+    """The SQL statements sent while the block runs: how many (``n``) and their text (``statements``), on
+    ``engine`` (another app's, such as a served app's) or else the current app's."""
+    engine = engine if engine is not None else db.engine
+    counter = {"n": 0, "statements": []}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        counter["n"] += 1
+        counter["statements"].append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

@@ -456,7 +456,7 @@ def test_the_demo_shows_a_held_trainee_one_waiting_and_a_suspended_promoter(app,
 # ---------------------------------------------------------------- cost
 
 def test_the_certificates_page_and_the_concerns_queue_cost_the_same_for_one_or_three_men(app, world, make_user):
-    from test_query_budgets import count_queries
+    from helpers import count_queries
 
     from lms.demo.progress import answer_surveys, complete_week
     course = current_course()

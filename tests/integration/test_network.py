@@ -390,7 +390,7 @@ def test_the_public_agenda_and_its_feed_show_open_activities_naming_only_a_conse
 
 
 def test_the_public_agenda_costs_the_same_queries_for_one_open_activity_as_for_thirty(network, world, client):
-    from test_query_budgets import count_queries
+    from helpers import count_queries
     soon = lima_today() + timedelta(days=3)
     db.session.add(MemberPreference(user_id=world.trainee.id, is_named_on_agenda=True))
 
@@ -420,7 +420,7 @@ def test_a_promoter_chooses_whether_his_first_name_appears_on_the_agenda(network
 
 def test_the_annual_plan_costs_the_same_queries_for_one_activity_as_for_twelve(network, world, auth, client):
     """Each activity names its sector and its promoters: they come for all the activities at once."""
-    from test_query_budgets import count_queries
+    from helpers import count_queries
     year = lima_today().year
     _approved_plan(network, world, year, title="Actividad 0")
     auth.login("coordinadora")

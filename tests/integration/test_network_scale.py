@@ -4,8 +4,8 @@ import random
 from datetime import date
 
 import pytest
+from helpers import count_queries
 from sqlalchemy import func, insert, select
-from test_query_budgets import count_queries
 
 from lms.core.calendar import lima_today
 from lms.core.certificates.codes import new_code

@@ -10,7 +10,7 @@ connections are to a server that can go away; a SQLite file cannot.
 from contextlib import contextmanager
 
 import pytest
-from helpers import AuthActions, app_config
+from helpers import AuthActions, app_config, count_queries
 from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine, event, text
 
@@ -226,12 +226,12 @@ def test_a_batch_of_the_check_log_is_written_in_a_transaction_of_its_own(served)
     served.config["VERIFICATION_LOG_BATCH"] = 2
     with served.app_context():
         engine = db.engine
-    sent = []
-    event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *_: sent.append(statement.split()[:2]))
     client = served.test_client()
-    for _ in range(2):
-        assert client.get(f"/api/v1/verify/{new_code()}").status_code == 404
-    assert ["SET", "LOCAL"] in sent and ["INSERT", "INTO"] in sent
+    with count_queries(engine) as sent:
+        for _ in range(2):
+            assert client.get(f"/api/v1/verify/{new_code()}").status_code == 404
+    starts = [statement.split()[:2] for statement in sent["statements"]]
+    assert ["SET", "LOCAL"] in starts and ["INSERT", "INTO"] in starts
     with served.app_context():
         assert db.session.scalar(select(func.count()).select_from(VerificationCheck)) == 2
 

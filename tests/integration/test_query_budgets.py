@@ -7,33 +7,14 @@ or 1,000 with 20 activities each) and the public agenda (test_network.py, one op
 """
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from helpers import issue_certificate
-from sqlalchemy import event, insert
+from helpers import count_queries, issue_certificate
+from sqlalchemy import insert
 from werkzeug.datastructures import MultiDict
 
 from lms.extensions import db
 from lms.models import Attendance, Enrollment, LessonView, Reflection, ReflectionVersion, User
-
-
-@contextmanager
-def count_queries(engine=None):
-    """The SQL statements sent while the block runs: how many (``n``) and their text (``statements``), on
-    ``engine`` (another app's, such as a served app's) or else the current app's."""
-    engine = engine if engine is not None else db.engine
-    counter = {"n": 0, "statements": []}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        counter["n"] += 1
-        counter["statements"].append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def _fill(cohort, size: int, prefix: str) -> None:

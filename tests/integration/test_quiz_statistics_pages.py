@@ -2,8 +2,8 @@
 
 import re
 
+from helpers import count_queries
 from sqlalchemy import insert, select
-from test_query_budgets import count_queries
 
 from lms.content.loader import current_course
 from lms.core.scoring import grade

@@ -14,9 +14,8 @@ import flask_babel
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
-from helpers import app_config, issue_certificate
+from helpers import app_config, count_queries, issue_certificate
 from sqlalchemy.events import ConnectionEvents
-from test_query_budgets import count_queries
 
 from lms import create_app
 from lms.extensions import db

@@ -3,9 +3,8 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from helpers import csrf_token, post_form
+from helpers import count_queries, csrf_token, post_form
 from sqlalchemy import func, select
-from test_query_budgets import count_queries
 
 from lms.content.loader import current_course
 from lms.core.progress import progress_of

@@ -12,9 +12,8 @@ session; the changes are made through the test's session, as another worker woul
 
 import pytest
 from flask_login import current_user, login_required
-from helpers import AuthActions, app_config, complete_course, issue_certificate
+from helpers import AuthActions, app_config, complete_course, count_queries, issue_certificate
 from sqlalchemy import delete, event, func, insert, select, update
-from test_query_budgets import count_queries
 
 from lms import create_app, user_loader
 from lms.extensions import db
